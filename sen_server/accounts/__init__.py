@@ -1,0 +1,1 @@
+"""Users and offices: the organisation tree and the people in it."""

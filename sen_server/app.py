@@ -1,0 +1,104 @@
+"""create_app(settings) -> Litestar: wiring only; the rules live in the domain packages."""
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.types import ASGIApp, Receive, Scope, Send
+
+from sen_server.audit.controller import AuditController
+from sen_server.audit.writer import checkpoint_head
+from sen_server.auth.controller import AuthController
+from sen_server.caller import provide_caller
+from sen_server.errors import EXCEPTION_HANDLERS
+from sen_server.reports.controller import ReportController, ReportTypesController
+from sen_server.runtime import Clock, Runtime
+from sen_server.settings import ServerSettings
+
+log = logging.getLogger("sen.server")
+
+
+@get("/healthz", sync_to_thread=False, tags=["health"])
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+def access_log_middleware(app: ASGIApp) -> ASGIApp:
+    # Our own access log: method, path and status only. Query strings (search terms) and
+    # bodies may hold personal data, so uvicorn's access log is turned off.
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 0
+
+        async def send_wrapper(message: Any) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await app(scope, receive, send_wrapper)
+        finally:
+            log.info(
+                "%s %s %s %.1fms",
+                scope.get("method", ""),
+                scope["path"],
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    return middleware
+
+
+async def _checkpoint_periodically(runtime: Runtime) -> None:
+    while True:
+        await asyncio.sleep(runtime.settings.audit_checkpoint_seconds)
+        try:
+            async with runtime.sessions() as session, session.begin():
+                await checkpoint_head(session, runtime.signer, runtime.now())
+        except Exception as exc:  # keep serving; the next round retries
+            log.warning("audit checkpoint failed: %s", type(exc).__name__)
+
+
+def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = None) -> Litestar:
+    settings = settings or ServerSettings()
+    runtime = Runtime.build(settings, clock)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        task = asyncio.create_task(_checkpoint_periodically(runtime))
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await runtime.engine.dispose()
+
+    return Litestar(
+        route_handlers=[
+            healthz,
+            AuthController,
+            ReportTypesController,
+            ReportController,
+            AuditController,
+        ],
+        dependencies={"caller": Provide(provide_caller)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[access_log_middleware],
+        lifespan=[lifespan],
+        state=State({"runtime": runtime}),
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(title="SEN", version="1", path="/schema"),
+        debug=False,
+    )

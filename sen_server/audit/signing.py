@@ -1,0 +1,59 @@
+"""Ed25519 signatures over the chain head, with a key kept in a file outside the database.
+
+Someone who can rewrite the database can recompute every hash of a rewritten chain; they
+cannot forge a checkpoint signature without this key.
+"""
+
+import base64
+import hashlib
+import os
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+
+def checkpoint_payload(seq: int, chain_hash: str) -> bytes:
+    return f"sen-audit-checkpoint\n{seq}\n{chain_hash}".encode()
+
+
+class CheckpointSigner:
+    def __init__(self, private_key: Ed25519PrivateKey) -> None:
+        self._key = private_key
+        raw = private_key.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        self.key_id = hashlib.sha256(raw).hexdigest()[:16]
+
+    @classmethod
+    def load_or_create(cls, path: Path) -> "CheckpointSigner":
+        if path.exists():
+            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+            if not isinstance(key, Ed25519PrivateKey):
+                raise ValueError(f"{path} is not an Ed25519 private key")
+            return cls(key)
+        key = Ed25519PrivateKey.generate()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Create with 0600 from the start: the key must never be readable by others.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pem)
+        return cls(key)
+
+    def sign(self, seq: int, chain_hash: str) -> str:
+        return base64.b64encode(self._key.sign(checkpoint_payload(seq, chain_hash))).decode()
+
+    def verify(self, seq: int, chain_hash: str, signature: str) -> bool:
+        try:
+            self._key.public_key().verify(
+                base64.b64decode(signature), checkpoint_payload(seq, chain_hash)
+            )
+        except (InvalidSignature, ValueError):
+            return False
+        return True

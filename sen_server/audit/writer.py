@@ -1,0 +1,122 @@
+"""Appending to the audit chain, inside the caller's transaction.
+
+No change commits without its audit record: the record is written in the same transaction
+as the change, as its last statement, under a lock that orders the whole chain across every
+server instance (SQLite: the single writer of BEGIN IMMEDIATE; PostgreSQL: a transaction
+advisory lock). The lock is held only from this insert to the commit.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from sen_server.audit.chain import GENESIS_HASH, canonical_form, link_hash
+from sen_server.audit.signing import CheckpointSigner
+from sen_server.models import AuditCheckpoint, AuditRecord
+
+# Any constant: the advisory lock key that serialises the audit chain and event positions.
+CHAIN_LOCK_KEY = 0x5E4A0D17
+
+
+@dataclass(frozen=True)
+class AuditActor:
+    """Who is acting, and from where. Anonymous requests have no username."""
+
+    username: str | None = None
+    roles: tuple[str, ...] = ()
+    session: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    action: str
+    outcome: str = "success"
+    object_type: str | None = None
+    object_id: str | None = None
+    # Names and counts only, never PII values (checked by tests with canary values).
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+async def lock_chain(session: AsyncSession) -> None:
+    """Serialise chain writers across processes (a no-op on SQLite's single writer)."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        await session.exec(
+            text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=CHAIN_LOCK_KEY)
+        )  # type: ignore[call-overload]
+
+
+async def chain_head(session: AsyncSession) -> tuple[int, str]:
+    row = (
+        await session.exec(
+            select(AuditRecord.seq, AuditRecord.hash).order_by(col(AuditRecord.seq).desc()).limit(1)
+        )
+    ).first()
+    return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+
+async def append_audit(
+    session: AsyncSession,
+    actor: AuditActor,
+    entries: list[AuditEntry],
+    *,
+    now: datetime,
+    signer: CheckpointSigner,
+    checkpoint_every: int,
+) -> list[AuditRecord]:
+    await lock_chain(session)
+    seq, prev_hash = await chain_head(session)
+    at = now
+    written: list[AuditRecord] = []
+    for entry in entries:
+        seq += 1
+        fields: dict[str, Any] = {
+            "seq": seq,
+            "at": at,
+            "actor": actor.username,
+            "roles": sorted(actor.roles),
+            "session": actor.session,
+            "source": actor.source,
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "object_id": entry.object_id,
+            "outcome": entry.outcome,
+            "details": entry.details,
+        }
+        digest = link_hash(prev_hash, canonical_form(**fields))
+        record = AuditRecord(**fields, prev_hash=prev_hash, hash=digest)
+        session.add(record)
+        written.append(record)
+        if checkpoint_every > 0 and seq % checkpoint_every == 0:
+            session.add(checkpoint_row(signer, seq, digest, now))
+        prev_hash = digest
+    await session.flush()
+    return written
+
+
+def checkpoint_row(
+    signer: CheckpointSigner, seq: int, chain_hash: str, now: datetime
+) -> AuditCheckpoint:
+    return AuditCheckpoint(
+        seq=seq,
+        hash=chain_hash,
+        signature=signer.sign(seq, chain_hash),
+        key_id=signer.key_id,
+        created_at=now,
+    )
+
+
+async def checkpoint_head(session: AsyncSession, signer: CheckpointSigner, now: datetime) -> int:
+    """Sign the current head unless it is already signed. Returns the head's seq (0: empty)."""
+    await lock_chain(session)
+    seq, head_hash = await chain_head(session)
+    if seq == 0 or await session.get(AuditCheckpoint, seq) is not None:
+        return seq
+    session.add(checkpoint_row(signer, seq, head_hash, now))
+    await session.flush()
+    return seq

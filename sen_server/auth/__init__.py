@@ -1,0 +1,1 @@
+"""Accounts, passwords, sessions and the gates of SPEC §10."""

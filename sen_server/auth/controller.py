@@ -1,0 +1,163 @@
+"""HTTP: /api/v1/auth/* and /api/v1/me."""
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import State
+from litestar.params import JSONBody
+from litestar.status_codes import HTTP_200_OK
+
+from sen_server.accounts.views import user_public
+from sen_server.audit.writer import AuditActor, AuditEntry
+from sen_server.auth.gates import owes_password_change, owes_rules_acknowledgment
+from sen_server.auth.service import attempt_login, new_password_errors, set_password
+from sen_server.auth.sessions import revoke_user_sessions
+from sen_server.auth.texts import RULES_OF_BEHAVIOR, RULES_VERSION, SYSTEM_USE_NOTICE
+from sen_server.caller import CallerDep, runtime_of, source_of
+from sen_server.errors import ApiError, validation_failed
+from sen_server.models import User
+from sen_server.reports.policy import creatable_types
+from sen_server.unit import UnitOfWork
+from shared.schemas import (
+    FieldError,
+    LoginRequest,
+    LoginResponse,
+    MePublic,
+    PasswordChange,
+    RulesAcknowledgment,
+    RulesPublic,
+    SystemNotice,
+)
+
+LOGIN_REFUSED = (
+    "Wrong username or password, or the account is locked. After 3 failed attempts an "
+    "account is locked for 30 minutes; an administrator can unlock it."
+)
+
+
+class AuthController(Controller):
+    path = "/api/v1"
+    tags = ["auth"]
+
+    @get("/auth/notice", sync_to_thread=False)
+    def notice(self) -> SystemNotice:
+        """The system-use notice shown before login."""
+        return SystemNotice(text=SYSTEM_USE_NOTICE)
+
+    @post("/auth/login", status_code=HTTP_200_OK)
+    async def login(
+        self, request: Request[Any, Any, Any], state: State, data: JSONBody[LoginRequest]
+    ) -> LoginResponse:
+        runtime = runtime_of(state)
+        now, source = runtime.now(), source_of(request)
+        async with UnitOfWork(runtime, AuditActor(source=source)) as unit:
+            outcome = await attempt_login(
+                unit.session,
+                data.username,
+                data.password,
+                now=now,
+                settings=runtime.settings,
+                source=source,
+            )
+            user = outcome.user
+            if user is not None:
+                unit.actor = AuditActor(
+                    username=user.username,
+                    roles=tuple(sorted(user.roles)),
+                    session=outcome.auth.public_id if outcome.auth else None,
+                    source=source,
+                )
+            if outcome.audit:
+                unit.audit(outcome.audit)
+            if user is None or outcome.token is None or outcome.auth is None:
+                response = None
+            else:
+                response = LoginResponse(
+                    token=outcome.token,
+                    expires_at=outcome.auth.expires_at,
+                    must_change_password=owes_password_change(user, now, runtime.settings),
+                    must_acknowledge_rules=owes_rules_acknowledgment(user, now, runtime.settings),
+                    user=await user_public(unit.session, user),
+                )
+        if response is None:
+            raise ApiError(401, "invalid_credentials", LOGIN_REFUSED)
+        return response
+
+    @post("/auth/logout", status_code=HTTP_200_OK)
+    async def logout(self, state: State, caller: CallerDep) -> dict[str, str]:
+        runtime = runtime_of(state)
+        async with UnitOfWork(runtime, caller.actor) as unit:
+            auth = caller.auth
+            auth.revoked_at = runtime.now()
+            unit.session.add(auth)
+            unit.audit(AuditEntry(action="auth.logout"))
+        return {"status": "logged_out"}
+
+    @get("/auth/rules")
+    async def rules(self, caller: CallerDep) -> RulesPublic:
+        return RulesPublic(version=RULES_VERSION, text=RULES_OF_BEHAVIOR)
+
+    @post("/auth/rules-acknowledgment", status_code=HTTP_200_OK)
+    async def acknowledge_rules(
+        self, state: State, caller: CallerDep, data: JSONBody[RulesAcknowledgment]
+    ) -> MePublic:
+        runtime = runtime_of(state)
+        if data.version != RULES_VERSION:
+            raise validation_failed(
+                [FieldError(field="version", message=f"must be the current {RULES_VERSION}")]
+            )
+        async with UnitOfWork(runtime, caller.actor) as unit:
+            user = await _fresh_user(unit, caller)
+            user.rules_acknowledged_at = runtime.now()
+            unit.session.add(user)
+            unit.audit(
+                AuditEntry(action="auth.rules_acknowledged", details={"version": data.version})
+            )
+            return await _me(unit, user, caller)
+
+    @post("/auth/password", status_code=HTTP_200_OK)
+    async def change_password(
+        self, state: State, caller: CallerDep, data: JSONBody[PasswordChange]
+    ) -> MePublic:
+        runtime = runtime_of(state)
+        async with UnitOfWork(runtime, caller.actor) as unit:
+            user = await _fresh_user(unit, caller)
+            errors = new_password_errors(user, data.current_password, data.new_password)
+            if errors:
+                raise validation_failed(errors) from None
+            now = runtime.now()
+            set_password(user, data.new_password, now, temporary=False)
+            unit.session.add(user)
+            # Other sessions of this user end: whoever else held one no longer may.
+            await revoke_user_sessions(unit.session, user.id or 0, now, keep=caller.auth.id)
+            unit.audit(
+                AuditEntry(
+                    action="auth.password_changed", object_type="user", object_id=user.username
+                )
+            )
+            return await _me(unit, user, caller)
+
+    @get("/me")
+    async def me(self, state: State, caller: CallerDep) -> MePublic:
+        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+            return await _me(unit, caller.user, caller)
+
+
+async def _fresh_user(unit: UnitOfWork, caller: CallerDep) -> User:
+    user = await unit.session.get(User, caller.id)
+    if user is None:  # deleted between token check and now
+        raise ApiError(401, "invalid_token", "Log in again.")
+    return user
+
+
+async def _me(unit: UnitOfWork, user: User, caller: CallerDep) -> MePublic:
+    runtime = unit.runtime
+    now = runtime.now()
+    return MePublic(
+        user=await user_public(unit.session, user),
+        must_change_password=owes_password_change(user, now, runtime.settings),
+        must_acknowledge_rules=owes_rules_acknowledgment(user, now, runtime.settings),
+        creatable_types=sorted(creatable_types(caller)),
+        session_expires_at=caller.auth.expires_at,
+        idle_timeout_seconds=runtime.settings.session_idle_minutes * 60,
+    )

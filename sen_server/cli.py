@@ -1,0 +1,317 @@
+"""sen-server: serve, migrate, administer accounts, load data, verify the audit chain."""
+
+import argparse
+import asyncio
+import getpass
+import json
+import logging
+import os
+import sys
+import tomllib
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from sen_server.accounts import service as accounts
+from sen_server.audit.verify import verify_chain
+from sen_server.audit.writer import AuditActor, AuditEntry, checkpoint_head
+from sen_server.migrate import upgrade
+from sen_server.runtime import Runtime
+from sen_server.settings import ServerSettings
+from sen_server.unit import UnitOfWork
+
+
+def _cli_actor() -> AuditActor:
+    # Command-line changes are made by whoever runs the command on the server host.
+    return AuditActor(username=f"cli:{getpass.getuser()}", roles=("admin",), source="local")
+
+
+async def _with_unit(settings: ServerSettings, work: Callable[[UnitOfWork], Awaitable[Any]]) -> Any:
+    runtime = Runtime.build(settings)
+    try:
+        async with UnitOfWork(runtime, _cli_actor()) as unit:
+            return await work(unit)
+    finally:
+        await runtime.engine.dispose()
+
+
+def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
+    import uvicorn
+
+    from sen_server.app import create_app
+
+    upgrade(settings)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        access_log=False,  # ours omits query strings, which may hold search terms
+        log_level="info",
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+    )
+    return 0
+
+
+def cmd_db_upgrade(_: argparse.Namespace, settings: ServerSettings) -> int:
+    upgrade(settings)
+    print("database is at the latest schema")
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace, settings: ServerSettings) -> int:
+    password = args.password or accounts.temporary_password()
+
+    async def work(unit: UnitOfWork) -> None:
+        spec = accounts.UserSpec(
+            username=args.username,
+            display_name=args.display_name or args.username,
+            program=args.program,
+            roles=args.roles.split(","),
+            office=args.office,
+            supervisor=args.supervisor,
+            title=args.title,
+            email=args.email,
+            phone=args.phone,
+        )
+        await accounts.create_user(unit.session, spec, password, unit.runtime.now(), temporary=True)
+        unit.audit(
+            AuditEntry(
+                action="admin.user_add",
+                object_type="user",
+                object_id=args.username,
+                details={"roles": sorted(spec.roles)},
+            )
+        )
+
+    asyncio.run(_with_unit(settings, work))
+    print(f"created {args.username}; temporary password (shown once): {password}")
+    return 0
+
+
+def cmd_user_list(_: argparse.Namespace, settings: ServerSettings) -> int:
+    from sqlmodel import select
+
+    from sen_server.models import Office, User
+
+    async def work(unit: UnitOfWork) -> list[tuple[Any, ...]]:
+        rows = await unit.session.exec(
+            select(User, Office.code).outerjoin(Office).order_by(User.username)
+        )
+        unit.audit(AuditEntry(action="admin.user_list", object_type="user"))
+        return list(rows.all())
+
+    for user, office in asyncio.run(_with_unit(settings, work)):
+        flags = ("disabled " if user.disabled else "") + ("locked" if user.locked_until else "")
+        print(
+            f"{user.username:<14} {user.program:<4} {','.join(user.roles):<20} "
+            f"{office or '-':<10} {flags}"
+        )
+    return 0
+
+
+def cmd_user_roles(args: argparse.Namespace, settings: ServerSettings) -> int:
+    async def work(unit: UnitOfWork) -> None:
+        await accounts.set_roles(unit.session, args.username, args.roles.split(","))
+        unit.audit(
+            AuditEntry(
+                action="admin.user_roles",
+                object_type="user",
+                object_id=args.username,
+                details={"roles": sorted(args.roles.split(","))},
+            )
+        )
+
+    asyncio.run(_with_unit(settings, work))
+    print(f"roles of {args.username}: {args.roles}")
+    return 0
+
+
+def cmd_user_unlock(args: argparse.Namespace, settings: ServerSettings) -> int:
+    async def work(unit: UnitOfWork) -> None:
+        await accounts.unlock(unit.session, args.username, unit.runtime.now())
+        unit.audit(
+            AuditEntry(action="admin.user_unlock", object_type="user", object_id=args.username)
+        )
+
+    asyncio.run(_with_unit(settings, work))
+    print(f"unlocked {args.username}")
+    return 0
+
+
+def cmd_user_reset_password(args: argparse.Namespace, settings: ServerSettings) -> int:
+    async def work(unit: UnitOfWork) -> str:
+        _, password = await accounts.reset_password(unit.session, args.username, unit.runtime.now())
+        unit.audit(
+            AuditEntry(action="admin.password_reset", object_type="user", object_id=args.username)
+        )
+        return password
+
+    password = asyncio.run(_with_unit(settings, work))
+    print(
+        f"temporary password for {args.username} (shown once; must be changed at login): {password}"
+    )
+    return 0
+
+
+def cmd_user_disable(args: argparse.Namespace, settings: ServerSettings) -> int:
+    async def work(unit: UnitOfWork) -> None:
+        await accounts.set_disabled(
+            unit.session, args.username, not args.enable, unit.runtime.now()
+        )
+        unit.audit(
+            AuditEntry(
+                action="admin.user_enable" if args.enable else "admin.user_disable",
+                object_type="user",
+                object_id=args.username,
+            )
+        )
+
+    asyncio.run(_with_unit(settings, work))
+    print(f"{args.username} {'enabled' if args.enable else 'disabled; its sessions ended'}")
+    return 0
+
+
+def cmd_org_load(args: argparse.Namespace, settings: ServerSettings) -> int:
+    path = Path(args.file)
+    data = (
+        tomllib.loads(path.read_text()) if path.suffix == ".toml" else json.loads(path.read_text())
+    )
+
+    async def work(unit: UnitOfWork) -> int:
+        offices = [accounts.OfficeSpec(**o) for o in data.get("offices", [])]
+        for spec in offices:
+            await accounts.upsert_office(unit.session, spec)
+        unit.audit(
+            AuditEntry(
+                action="admin.org_load", object_type="office", details={"offices": len(offices)}
+            )
+        )
+        return len(offices)
+
+    count = asyncio.run(_with_unit(settings, work))
+    print(f"loaded {count} offices from {path.name}")
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace, settings: ServerSettings) -> int:
+    from sen_server.demo.build import build_demo
+
+    password = args.password or os.environ.get("SEN_DEMO_PASSWORD")
+    if not password:
+        print(
+            "give the demo accounts' password with --password or SEN_DEMO_PASSWORD", file=sys.stderr
+        )
+        return 2
+    upgrade(settings)
+    summary = asyncio.run(build_demo(settings, password, reports=args.reports, seed=args.seed))
+    print(summary)
+    return 0
+
+
+def cmd_audit_verify(_: argparse.Namespace, settings: ServerSettings) -> int:
+    async def work() -> Any:
+        runtime = Runtime.build(settings)
+        try:
+            async with runtime.sessions() as session:
+                return await verify_chain(session, runtime.signer)
+        finally:
+            await runtime.engine.dispose()
+
+    result = asyncio.run(work())
+    if result.ok:
+        print(f"audit chain OK: {result.records} records, {result.checkpoints} signed checkpoints")
+        return 0
+    print(f"audit chain BROKEN at record {result.first_bad_seq}: {result.problem}")
+    return 1
+
+
+def cmd_audit_checkpoint(_: argparse.Namespace, settings: ServerSettings) -> int:
+    async def work() -> int:
+        runtime = Runtime.build(settings)
+        try:
+            async with runtime.sessions() as session, session.begin():
+                return await checkpoint_head(session, runtime.signer, runtime.now())
+        finally:
+            await runtime.engine.dispose()
+
+    print(f"checkpoint at record {asyncio.run(work())}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sen-server", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP server (migrates first)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8470)
+    serve.add_argument("--ssl-certfile")
+    serve.add_argument("--ssl-keyfile")
+    serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
+    db.add_parser("upgrade", help="apply Alembic migrations").set_defaults(func=cmd_db_upgrade)
+
+    user = sub.add_parser("user", help="accounts").add_subparsers(dest="user", required=True)
+    add = user.add_parser("add", help="create an account with a temporary password")
+    add.add_argument("username")
+    add.add_argument("--program", required=True, choices=["HSI", "ERO", "HQ"])
+    add.add_argument("--roles", required=True, help="comma-separated")
+    add.add_argument("--office")
+    add.add_argument("--supervisor")
+    add.add_argument("--display-name", default="")
+    add.add_argument("--title", default="")
+    add.add_argument("--email", default="")
+    add.add_argument("--phone", default="")
+    add.add_argument("--password", help="temporary password (default: generated)")
+    add.set_defaults(func=cmd_user_add)
+    user.add_parser("list").set_defaults(func=cmd_user_list)
+    roles = user.add_parser("roles", help="replace a user's roles")
+    roles.add_argument("username")
+    roles.add_argument("roles", help="comma-separated")
+    roles.set_defaults(func=cmd_user_roles)
+    for name, func in (("unlock", cmd_user_unlock), ("reset-password", cmd_user_reset_password)):
+        p = user.add_parser(name)
+        p.add_argument("username")
+        p.set_defaults(func=func)
+    disable = user.add_parser("disable", help="disable (or --enable) an account")
+    disable.add_argument("username")
+    disable.add_argument("--enable", action="store_true")
+    disable.set_defaults(func=cmd_user_disable)
+
+    org = sub.add_parser("org", help="organisation").add_subparsers(dest="org", required=True)
+    load = org.add_parser("load", help="load offices from a TOML or JSON file")
+    load.add_argument("file")
+    load.set_defaults(func=cmd_org_load)
+
+    demo = sub.add_parser("demo-data", help="build the synthetic demo organisation and reports")
+    demo.add_argument("--password")
+    demo.add_argument("--reports", type=int, default=300)
+    demo.add_argument("--seed", type=int, default=2026)
+    demo.set_defaults(func=cmd_demo_data)
+
+    audit = sub.add_parser("audit", help="audit log").add_subparsers(dest="audit", required=True)
+    audit.add_parser("verify", help="check every link and checkpoint").set_defaults(
+        func=cmd_audit_verify
+    )
+    audit.add_parser("checkpoint", help="sign the chain head now").set_defaults(
+        func=cmd_audit_checkpoint
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = ServerSettings()
+    try:
+        code: int = args.func(args, settings)
+    except accounts.AccountError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

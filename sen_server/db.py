@@ -1,0 +1,58 @@
+"""Engine and session setup for SQLite (embedded default) and PostgreSQL."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from sen_server.settings import ServerSettings
+
+
+def create_engine(settings: ServerSettings) -> AsyncEngine:
+    url = settings.resolved_database_url
+    # hide_parameters: SQLAlchemy puts bound values (which may be PII) into exception text.
+    if url.startswith("sqlite"):
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(
+            url, hide_parameters=True, connect_args={"timeout": 30}, pool_size=8
+        )
+        _configure_sqlite(engine, settings.sqlite_synchronous)
+        return engine
+    return create_async_engine(url, hide_parameters=True, pool_size=10, max_overflow=10)
+
+
+def _configure_sqlite(engine: AsyncEngine, synchronous: str) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take over transaction control so that every transaction starts with
+        # BEGIN IMMEDIATE: SQLite has one writer, and a deferred transaction that upgrades
+        # from read to write can fail with SQLITE_BUSY instead of waiting.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def transaction(
+    sessions: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """One unit of work: commits on success, rolls back on any exception."""
+    async with sessions() as session, session.begin():
+        yield session

@@ -1,0 +1,135 @@
+"""One error shape for every failure (shared.schemas.ErrorBody), and the handlers that map
+framework exceptions onto it. A client's mistake is always a 4xx naming the field; nothing
+in an error echoes a submitted value, since values may be personal data."""
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from sen_server.audit.writer import AuditEntry
+from shared.schemas import ErrorBody, FieldError
+
+log = logging.getLogger("sen.server")
+
+REASONS = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "version_conflict",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "too_many_requests",
+}
+
+
+class ApiError(Exception):
+    """A refusal the client should understand. Optionally audited (denials, failures)."""
+
+    def __init__(
+        self,
+        status_code: int,
+        reason: str,
+        detail: str,
+        *,
+        errors: list[FieldError] | None = None,
+        extra: dict[str, Any] | None = None,
+        audit: AuditEntry | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status_code = status_code
+        self.reason = reason
+        self.detail = detail
+        self.errors = errors or []
+        self.extra = extra
+        self.audit = audit
+
+    def body(self) -> ErrorBody:
+        return ErrorBody(
+            status_code=self.status_code,
+            reason=self.reason,
+            detail=self.detail,
+            errors=self.errors,
+            extra=self.extra,
+        )
+
+
+def not_found(object_type: str = "report") -> ApiError:
+    return ApiError(404, "not_found", f"No such {object_type}.")
+
+
+def validation_failed(errors: list[FieldError], detail: str = "") -> ApiError:
+    names = ", ".join(e.field for e in errors[:10])
+    return ApiError(422, "validation_failed", detail or f"Please correct: {names}.", errors=errors)
+
+
+def _json(body: ErrorBody) -> Response[Any]:
+    return Response(
+        content=body.model_dump(mode="json"),
+        status_code=body.status_code,
+        media_type=MediaType.JSON,
+    )
+
+
+def handle_api_error(_: Request[Any, Any, Any], exc: ApiError) -> Response[Any]:
+    return _json(exc.body())
+
+
+def handle_validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    # Litestar's own request parsing: non-JSON bodies, schema violations, bad query params.
+    errors: list[FieldError] = []
+    if isinstance(exc.extra, list):
+        for item in exc.extra:
+            if isinstance(item, dict):
+                key = str(item.get("key") or item.get("source") or "body")
+                errors.append(FieldError(field=key, message=_value_free(item.get("message"))))
+    detail = "The request body is not valid JSON." if not errors else ""
+    if not errors:
+        errors = [FieldError(field="body", message="must be a JSON object")]
+    return _json(validation_failed(errors, detail).body())
+
+
+def _value_free(message: Any) -> str:
+    # msgspec/pydantic messages may quote the offending input; keep only the part before it.
+    text = str(message or "invalid value")
+    for marker in (" - at ", ", got ", "input_value"):
+        text = text.split(marker)[0]
+    return text[:200]
+
+
+def handle_http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    status = exc.status_code
+    reason = REASONS.get(status, "error")
+    detail = exc.detail if status != 413 else "The request body is larger than 1 MiB."
+    return _json(ErrorBody(status_code=status, reason=reason, detail=str(detail)))
+
+
+def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # Log the type and where, never the message: it may carry values from the request.
+    log.error(
+        "unhandled %s in %s %s",
+        type(exc).__name__,
+        request.method,
+        request.url.path,
+        exc_info=False,
+    )
+    return _json(
+        ErrorBody(
+            status_code=HTTP_500_INTERNAL_SERVER_ERROR,
+            reason="internal_error",
+            detail="The server could not complete the request.",
+        )
+    )
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    ApiError: handle_api_error,
+    ValidationException: handle_validation,
+    HTTPException: handle_http,
+    Exception: handle_unexpected,
+}

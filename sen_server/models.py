@@ -1,0 +1,189 @@
+"""Storage: SQLModel table classes. Only the server uses them; the wire uses shared.schemas."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+# JSON on SQLite, JSONB on PostgreSQL (one definition, ENGINEERING.md).
+JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on both databases (SQLite keeps no offset)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_column(*, nullable: bool = False, index: bool = False) -> Any:
+    return sa.Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+def json_column(*, nullable: bool = False) -> Any:
+    return sa.Column(JSONType, nullable=nullable)
+
+
+class Office(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=40)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=20)
+    aor: str | None = Field(default=None, max_length=10, index=True)
+    parent_id: int | None = Field(default=None, foreign_key="office.id")
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True, max_length=150)
+    display_name: str = Field(max_length=200)
+    title: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=40)
+    program: str = Field(max_length=8)
+    roles: list[str] = Field(default_factory=list, sa_column=json_column())
+    office_id: int | None = Field(default=None, foreign_key="office.id", index=True)
+    supervisor_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    password_hash: str = Field(max_length=200)
+    must_change_password: bool = True
+    password_changed_at: datetime = Field(sa_column=utc_column())
+    rules_acknowledged_at: datetime | None = Field(
+        default=None, sa_column=utc_column(nullable=True)
+    )
+    disabled: bool = False
+    locked_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # Failures before this instant no longer count towards a lockout (set by unlock/login).
+    failures_reset_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class LoginFailure(SQLModel, table=True):
+    __tablename__ = "login_failure"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    at: datetime = Field(sa_column=utc_column(index=True))
+
+
+class AuthSession(SQLModel, table=True):
+    __tablename__ = "auth_session"
+    id: int | None = Field(default=None, primary_key=True)
+    # SHA-256 of the bearer token: a stolen database yields no usable token.
+    token_hash: str = Field(unique=True, max_length=64)
+    # A non-secret handle for the audit log and for revocation lists.
+    public_id: str = Field(unique=True, max_length=32)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(sa_column=utc_column())
+    last_seen_at: datetime = Field(sa_column=utc_column())
+    expires_at: datetime = Field(sa_column=utc_column())
+    revoked_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    source: str | None = Field(default=None, max_length=64)
+
+
+class Report(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=32)  # e.g. SIR-2026-000042
+    type: str = Field(max_length=16, index=True)
+    status: str = Field(max_length=16, index=True)
+    version: int = 1
+    title: str = Field(default="", max_length=300)
+    marking: str = Field(max_length=100)
+    priority: str = Field(max_length=16)
+    case_number: str | None = Field(default=None, max_length=64)
+    event_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    created_at: datetime = Field(sa_column=utc_column())
+    updated_at: datetime = Field(sa_column=utc_column(index=True))
+    submitted_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    late: bool = False
+    author_id: int = Field(foreign_key="user.id", index=True)
+    author_office_id: int | None = Field(default=None, foreign_key="office.id", index=True)
+    program: str = Field(max_length=8)
+    review_comment: str | None = Field(default=None, max_length=4000)
+    triage_status: str | None = Field(default=None, max_length=20)
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+
+
+class ReportVersion(SQLModel, table=True):
+    """Every write of a report, kept whole: versions stay readable and comparable."""
+
+    __tablename__ = "report_version"
+    __table_args__ = (sa.UniqueConstraint("report_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: str = Field(foreign_key="report.id", index=True, max_length=32)
+    version: int
+    status: str = Field(max_length=16)
+    changed_at: datetime = Field(sa_column=utc_column())
+    changed_by_id: int = Field(foreign_key="user.id")
+    reason: str | None = Field(default=None, max_length=2000)
+    title: str = Field(default="", max_length=300)
+    envelope: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+
+
+class ReportSequence(SQLModel, table=True):
+    """The last number handed out per type and year (IDs like SIR-2026-000042)."""
+
+    __tablename__ = "report_sequence"
+    report_type: str = Field(primary_key=True, max_length=16)
+    year: int = Field(primary_key=True)
+    last: int = 0
+
+
+class AuditRecord(SQLModel, table=True):
+    """Append-only (database triggers reject UPDATE and DELETE) and hash-chained."""
+
+    __tablename__ = "audit_record"
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: datetime = Field(sa_column=utc_column())
+    actor: str | None = Field(default=None, max_length=150)
+    roles: list[str] = Field(default_factory=list, sa_column=json_column())
+    session: str | None = Field(default=None, max_length=32)
+    source: str | None = Field(default=None, max_length=64)
+    action: str = Field(max_length=64, index=True)
+    object_type: str | None = Field(default=None, max_length=32)
+    object_id: str | None = Field(default=None, max_length=64, index=True)
+    outcome: str = Field(max_length=16)
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class AuditCheckpoint(SQLModel, table=True):
+    """A signature over the chain head, made with a key that is not in the database."""
+
+    __tablename__ = "audit_checkpoint"
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    hash: str = Field(max_length=64)
+    signature: str = Field(max_length=200)
+    key_id: str = Field(max_length=64)
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class Delivery(SQLModel, table=True):
+    """One recipient's copy of a submitted report: new → read → acknowledged."""
+
+    __table_args__ = (sa.UniqueConstraint("report_id", "user_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: str = Field(foreign_key="report.id", index=True, max_length=32)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    state: str = Field(default="new", max_length=16)  # new | read | acknowledged
+    # Why this user received it: "office:<code>", "manual", "broadcast".
+    reason: str = Field(default="", max_length=80)
+    updated: bool = False  # the report was amended since this recipient last read it
+    created_at: datetime = Field(sa_column=utc_column())
+    read_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    acknowledged_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

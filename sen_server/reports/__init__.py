@@ -1,0 +1,1 @@
+"""Reports: drafts, submission, versions, amendments — and who may see them."""

@@ -1,0 +1,77 @@
+"""Paged lists of the reports a caller may read, newest change first."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from sen_server.audit.writer import AuditEntry
+from sen_server.caller import Caller
+from sen_server.models import Office, Report, User
+from sen_server.reports import policy
+from sen_server.reports.views import report_summary
+from sen_server.unit import UnitOfWork
+from shared.enums import Priority, ReportStatus, ReportType
+from shared.schemas import Page, ReportSummary
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    type: ReportType | None = None
+    status: ReportStatus | None = None
+    priority: Priority | None = None
+    mine: bool = False
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def as_details(self) -> dict[str, str]:
+        return {k: str(v) for k, v in self.__dict__.items() if v not in (None, False)}
+
+
+async def list_reports(
+    unit: UnitOfWork, caller: Caller, filters: ReportFilters, offset: int, limit: int
+) -> Page[ReportSummary]:
+    facts = await policy.reader_facts(unit.session, caller)
+    conditions = [policy.read_condition(caller, facts)]
+    if filters.type:
+        conditions.append(col(Report.type) == filters.type)
+    if filters.status:
+        conditions.append(col(Report.status) == filters.status)
+    if filters.priority:
+        conditions.append(col(Report.priority) == filters.priority)
+    if filters.mine:
+        conditions.append(col(Report.author_id) == caller.id)
+    if filters.since:
+        conditions.append(col(Report.updated_at) >= filters.since)
+    if filters.until:
+        conditions.append(col(Report.updated_at) < filters.until)
+    statement = (
+        select(Report, User.username, Office.code)
+        .join(User, col(User.id) == col(Report.author_id))
+        .outerjoin(Office, col(Office.id) == col(Report.author_office_id))
+        .where(*conditions)
+        .order_by(col(Report.updated_at).desc(), col(Report.id).desc())
+        .offset(offset)
+        .limit(limit + 1)  # one more tells whether a next page exists
+    )
+    rows = (await unit.session.exec(statement)).all()
+    total = (
+        await unit.session.exec(select(func.count()).select_from(Report).where(*conditions))
+    ).one()
+    items = [report_summary(r, author, office) for r, author, office in rows[:limit]]
+    unit.audit(
+        AuditEntry(
+            action="report.list",
+            object_type="report",
+            details={
+                "ids": [i.id for i in items],
+                "filters": filters.as_details(),
+                "offset": offset,
+            },
+        )
+    )
+    has_more = len(rows) > limit
+    return Page(
+        items=items, total=int(total), next_offset=offset + limit if has_more else None, limit=limit
+    )

@@ -1,0 +1,151 @@
+"""Need-to-know: the one place that decides who may create, read and act on a report.
+
+Reading is decided by one SQL condition (``read_condition``), used both for lists and for
+single reports, so a list can never show what a detail view would refuse. Everything not
+granted here is denied (SPEC §1).
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from sen_server.accounts.offices import load_offices, office_chain, office_subtree
+from sen_server.caller import Caller
+from sen_server.models import Delivery, Report, User
+from shared.enums import (
+    CONTENT_BLIND_ROLES,
+    EDITABLE_STATUSES,
+    Program,
+    ReportStatus,
+    ReportType,
+    Role,
+)
+
+T = ReportType
+S = ReportStatus
+
+PROGRAM_TYPES = {
+    Program.HSI: {T.SIR, T.OPPRED, T.SPEAR, T.LEARA, T.SPOT},
+    Program.ERO: {T.SIR, T.LEARA, T.SPOT, T.ERO_LEAD, T.ERO_TAV},
+    Program.HQ: set(),
+}
+AUTHOR_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.OFFICE_MANAGER, Role.HQ_AGENT)
+IROC_TYPES = (T.SIR, T.OPPRED, T.SPEAR, T.LEARA, T.SPOT, T.ERO_TAV)
+# Types each role reads whole once submitted, whoever wrote them.
+ROLE_READS: dict[Role, tuple[ReportType, ...]] = {
+    Role.IROC: IROC_TYPES,
+    Role.INTEL_OPS: (T.ERO_LEAD,),
+    Role.PUBLIC_AFFAIRS: (T.SIR, T.NEWS),
+    Role.OPR: (T.SIR, T.OPPRED),
+}
+PUBLISHED = (S.SUBMITTED, S.CLOSED)
+
+
+def creatable_types(caller: Caller) -> set[ReportType]:
+    types: set[ReportType] = set()
+    if caller.has(*AUTHOR_ROLES):
+        types |= PROGRAM_TYPES[Program(caller.user.program)]
+    if caller.has(Role.IROC):
+        types.add(T.SPOT)
+    if caller.has(Role.PUBLIC_AFFAIRS):
+        types.add(T.NEWS)
+    return types
+
+
+@dataclass(frozen=True)
+class ReaderFacts:
+    """What the read rule needs to know about the caller beyond their roles."""
+
+    supervised_ids: frozenset[int]  # users whose supervisor is the caller
+    review_offices: frozenset[int]  # offices whose in-review reports the caller may review
+
+
+async def reader_facts(session: AsyncSession, caller: Caller) -> ReaderFacts:
+    supervised = (await session.exec(select(User.id).where(User.supervisor_id == caller.id))).all()
+    offices: frozenset[int] = frozenset()
+    if caller.has(Role.SUPERVISOR):
+        offices = frozenset(office_subtree(await load_offices(session), caller.user.office_id))
+    return ReaderFacts(frozenset(int(i) for i in supervised if i is not None), offices)
+
+
+def read_condition(caller: Caller, facts: ReaderFacts) -> ColumnElement[bool]:
+    if caller.roles <= CONTENT_BLIND_ROLES:
+        return false()
+    me = caller.id
+    published = col(Report.status).in_(PUBLISHED)
+    grants: list[ColumnElement[bool]] = [
+        col(Report.author_id) == me,
+        and_(
+            published,
+            exists().where(col(Delivery.report_id) == col(Report.id), col(Delivery.user_id) == me),
+        ),
+        and_(published, col(Report.type) == T.SPOT),
+    ]
+    # A named supervisor reviews and reads their people's reports, whatever their role
+    # (the demo's SAC supervises a group supervisor); other supervisors up the office chain
+    # may review too.
+    reviewable = or_(
+        col(Report.author_id).in_(facts.supervised_ids),
+        col(Report.author_office_id).in_(facts.review_offices),
+    )
+    grants.append(and_(col(Report.status) == S.IN_REVIEW, reviewable))
+    grants.append(and_(published, col(Report.author_id).in_(facts.supervised_ids)))
+    for role, types in ROLE_READS.items():
+        if caller.has(role):
+            grants.append(and_(published, col(Report.type).in_(types)))
+    if caller.has(Role.HQ_AGENT):
+        program = caller.user.program
+        # OPPRED never widens beyond HSI headquarters (SPEC §1).
+        hq_types = [t for t in T if t != T.OPPRED or program == Program.HSI]
+        grants.append(
+            and_(published, col(Report.program) == program, col(Report.type).in_(hq_types))
+        )
+    if caller.has(Role.HSI_INTEL):
+        grants.append(
+            and_(
+                published,
+                col(Report.type) == T.ERO_LEAD,
+                col(Report.triage_status) == "flagged_for_hsi",
+            )
+        )
+    return or_(*grants)
+
+
+async def readable_report(session: AsyncSession, caller: Caller, report_id: str) -> Report | None:
+    facts = await reader_facts(session, caller)
+    statement = select(Report).where(col(Report.id) == report_id, read_condition(caller, facts))
+    return (await session.exec(statement)).first()
+
+
+def must_mask(caller: Caller, report: Report) -> bool:
+    """Public affairs reads SIRs with every PII field masked (SPEC §1)."""
+    return (
+        report.type == T.SIR
+        and caller.has(Role.PUBLIC_AFFAIRS)
+        and report.author_id != caller.id
+        and not caller.has(Role.IROC, Role.OPR, Role.HQ_AGENT, Role.SUPERVISOR)
+    )
+
+
+def can_edit(caller: Caller, report: Report) -> bool:
+    return report.author_id == caller.id and report.status in EDITABLE_STATUSES
+
+
+def can_amend(caller: Caller, report: Report) -> bool:
+    return report.author_id == caller.id and report.status == S.SUBMITTED
+
+
+async def can_review(session: AsyncSession, caller: Caller, report: Report) -> bool:
+    """The author's supervisor, or a supervisor up the author's office chain; never the author."""
+    if report.author_id == caller.id:
+        return False
+    author = await session.get(User, report.author_id)
+    if author is not None and author.supervisor_id == caller.id:
+        return True
+    if not caller.has(Role.SUPERVISOR):
+        return False
+    offices = await load_offices(session)
+    chain_ids = {o.id for o in office_chain(offices, report.author_office_id)}
+    return caller.user.office_id in chain_ids

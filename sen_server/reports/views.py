@@ -1,0 +1,71 @@
+"""Report rows → wire schemas. Masking happens here, at the edge, for every reader."""
+
+from typing import Any
+
+from sen_server.models import Office, Report, ReportVersion, User
+from shared.catalogue import get_type
+from shared.enums import Priority, ReportStatus, ReportType
+from shared.schemas import ReportPublic, ReportSummary, ReportVersionPublic
+from shared.validation import mask_pii
+
+
+def report_public(
+    report: Report, author: User | None, office: Office | None, *, masked: bool
+) -> ReportPublic:
+    body: dict[str, Any] = report.body
+    if masked:
+        body = mask_pii(get_type(report.type), body)
+    return ReportPublic(
+        id=report.id,
+        type=ReportType(report.type),
+        status=ReportStatus(report.status),
+        version=report.version,
+        title=report.title,
+        marking=report.marking,
+        priority=Priority(report.priority),
+        case_number=report.case_number,
+        event_at=report.event_at,
+        created_at=report.created_at,
+        updated_at=report.updated_at,
+        submitted_at=report.submitted_at,
+        late=report.late,
+        author=author.username if author else "",
+        author_name=author.display_name if author else "",
+        author_office=office.code if office else None,
+        review_comment=report.review_comment,
+        masked=masked,
+        body=body,
+    )
+
+
+def report_summary(report: Report, author: str, office: str | None) -> ReportSummary:
+    return ReportSummary(
+        id=report.id,
+        type=ReportType(report.type),
+        status=ReportStatus(report.status),
+        version=report.version,
+        title=report.title,
+        priority=Priority(report.priority),
+        author=author,
+        author_office=office,
+        event_at=report.event_at,
+        created_at=report.created_at,
+        updated_at=report.updated_at,
+        submitted_at=report.submitted_at,
+        late=report.late,
+    )
+
+
+def version_public(
+    version: ReportVersion, report_type: str, changed_by: str, *, masked: bool
+) -> ReportVersionPublic:
+    body = mask_pii(get_type(report_type), version.body) if masked else version.body
+    return ReportVersionPublic(
+        version=version.version,
+        status=ReportStatus(version.status),
+        changed_at=version.changed_at,
+        changed_by=changed_by,
+        reason=version.reason,
+        title=version.title,
+        body=body,
+    )

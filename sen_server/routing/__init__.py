@@ -1,0 +1,1 @@
+"""Routing: who receives a submitted report, and the state of each delivery."""

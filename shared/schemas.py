@@ -1,0 +1,212 @@
+"""Request and response bodies of the REST API (``/api/v1``).
+
+One schema family per resource: Create / Update / Public / ListPublic. Requests forbid
+unknown fields so that a typo is an error naming the field, not silently dropped data.
+"""
+
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.enums import AuditOutcome, Priority, Program, ReportStatus, ReportType, Role
+
+T = TypeVar("T")
+
+MAX_PAGE = 500
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---- errors -------------------------------------------------------------------------
+
+
+class FieldError(BaseModel):
+    field: str  # dotted path, e.g. "body.subjects.0.a_number"
+    message: str
+
+
+class ErrorBody(BaseModel):
+    status_code: int
+    reason: str  # machine-readable, e.g. "validation_failed", "version_conflict"
+    detail: str  # for a person
+    errors: list[FieldError] = []
+    extra: dict[str, Any] | None = None
+
+
+# ---- auth ---------------------------------------------------------------------------
+
+
+class LoginRequest(Strict):
+    username: str = Field(min_length=1, max_length=150)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class OfficeRef(BaseModel):
+    id: int
+    code: str
+    name: str
+    kind: str
+    aor: str | None = None
+
+
+class UserPublic(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+    program: Program
+    roles: list[Role]
+    office: OfficeRef | None = None
+    supervisor_username: str | None = None
+    disabled: bool = False
+    locked_until: datetime | None = None
+
+
+class LoginResponse(BaseModel):
+    token: str
+    expires_at: datetime
+    must_change_password: bool
+    must_acknowledge_rules: bool
+    user: UserPublic
+
+
+class PasswordChange(Strict):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
+class RulesPublic(BaseModel):
+    version: str
+    text: str
+
+
+class RulesAcknowledgment(Strict):
+    version: str
+
+
+class SystemNotice(BaseModel):
+    text: str
+
+
+class MePublic(BaseModel):
+    user: UserPublic
+    must_change_password: bool
+    must_acknowledge_rules: bool
+    creatable_types: list[ReportType]
+    session_expires_at: datetime
+    idle_timeout_seconds: int
+
+
+# ---- reports ------------------------------------------------------------------------
+
+
+class ReportCreate(Strict):
+    type: ReportType
+    title: str = Field(default="", max_length=300)
+    event_at: datetime | None = None
+    priority: Priority | None = None  # default from the type (SPOT: flash)
+    case_number: str | None = Field(default=None, max_length=64)
+    body: dict[str, Any] = {}
+
+
+class ReportUpdate(Strict):
+    base_version: int  # the version this edit was based on; stale → 409
+    title: str | None = Field(default=None, max_length=300)
+    event_at: datetime | None = None
+    priority: Priority | None = None
+    case_number: str | None = Field(default=None, max_length=64)
+    body: dict[str, Any] | None = None
+
+
+class VersionedAction(Strict):
+    base_version: int
+
+
+class AmendRequest(ReportUpdate):
+    reason: str = Field(min_length=3, max_length=2000)
+
+
+class ReportPublic(BaseModel):
+    id: str
+    type: ReportType
+    status: ReportStatus
+    version: int
+    title: str
+    marking: str
+    priority: Priority
+    case_number: str | None
+    event_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    late: bool
+    author: str  # username
+    author_name: str
+    author_office: str | None
+    review_comment: str | None = None
+    masked: bool = False  # PII fields were masked for this reader
+    body: dict[str, Any]
+
+
+class ReportSummary(BaseModel):
+    """A queue or list row: envelope only, never body content."""
+
+    id: str
+    type: ReportType
+    status: ReportStatus
+    version: int
+    title: str
+    priority: Priority
+    author: str
+    author_office: str | None
+    event_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    late: bool
+
+
+class ReportVersionPublic(BaseModel):
+    version: int
+    status: ReportStatus
+    changed_at: datetime
+    changed_by: str
+    reason: str | None
+    title: str
+    body: dict[str, Any]
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int | None = None
+    next_offset: int | None = None  # None: this is the last page
+    limit: int
+
+
+# ---- audit --------------------------------------------------------------------------
+
+
+class AuditRecordPublic(BaseModel):
+    seq: int
+    at: datetime
+    actor: str | None
+    roles: list[str]
+    session: str | None
+    source: str | None
+    action: str
+    object_type: str | None
+    object_id: str | None
+    outcome: AuditOutcome
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+
+class ReviewDecision(Strict):
+    base_version: int
+    comment: str | None = Field(default=None, max_length=4000)
