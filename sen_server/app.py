@@ -14,12 +14,17 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
+from sen_server.accounts.controller import DirectoryController
 from sen_server.audit.controller import AuditController
 from sen_server.audit.writer import checkpoint_head
 from sen_server.auth.controller import AuthController
 from sen_server.caller import provide_caller
 from sen_server.errors import EXCEPTION_HANDLERS
+from sen_server.events.bus import PostgresListener, asyncpg_dsn
+from sen_server.events.controller import EventController
+from sen_server.queues.controller import QueueController
 from sen_server.reports.controller import ReportController, ReportTypesController
+from sen_server.routing.controller import FollowUpController, WorkflowRulesController
 from sen_server.runtime import Clock, Runtime
 from sen_server.settings import ServerSettings
 
@@ -77,9 +82,16 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         task = asyncio.create_task(_checkpoint_periodically(runtime))
+        listener = None
+        if not settings.is_sqlite:
+            # Events committed by other instances wake this instance's streams.
+            listener = PostgresListener(asyncpg_dsn(settings.resolved_database_url), runtime.wakeup)
+            listener.start()
         try:
             yield
         finally:
+            if listener:
+                await listener.stop()
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -91,6 +103,11 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
             AuthController,
             ReportTypesController,
             ReportController,
+            FollowUpController,
+            QueueController,
+            EventController,
+            WorkflowRulesController,
+            DirectoryController,
             AuditController,
         ],
         dependencies={"caller": Provide(provide_caller)},

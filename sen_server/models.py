@@ -114,6 +114,10 @@ class Report(SQLModel, table=True):
     program: str = Field(max_length=8)
     review_comment: str | None = Field(default=None, max_length=4000)
     triage_status: str | None = Field(default=None, max_length=20)
+    # Cited in an IROC summary (SPEC §5); the IROC queue marks such rows.
+    summarised_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # Added by hand by the author: {"users": [usernames], "offices": [codes]}.
+    recipients: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     body: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
 
 
@@ -187,3 +191,38 @@ class Delivery(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column())
     read_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     acknowledged_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class RoutingRule(SQLModel, table=True):
+    """One routing target for a report type (SPEC §4), editable by admin.
+
+    target: "author_chain" | "aor:<OfficeKind>" | "office_kind:<OfficeKind>" | "broadcast"
+    """
+
+    __tablename__ = "routing_rule"
+    __table_args__ = (sa.UniqueConstraint("report_type", "target"),)
+    id: int | None = Field(default=None, primary_key=True)
+    report_type: str = Field(max_length=16, index=True)
+    target: str = Field(max_length=64)
+
+
+class ReviewRule(SQLModel, table=True):
+    """Per-type review policy (mandatory / elective / none), editable by admin."""
+
+    __tablename__ = "review_rule"
+    report_type: str = Field(primary_key=True, max_length=16)
+    policy: str = Field(max_length=16)
+
+
+class Event(SQLModel, table=True):
+    """A live event. Positions are handed out under the audit chain lock, so they become
+    visible in commit order and a reader polling ``id > last`` never skips one."""
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    kind: str = Field(max_length=40)
+    report_id: str | None = Field(default=None, max_length=32, index=True)
+    report_type: str | None = Field(default=None, max_length=16)
+    priority: str | None = Field(default=None, max_length=16)
+    title: str | None = Field(default=None, max_length=300)
+    actor: str | None = Field(default=None, max_length=150)
+    at: datetime = Field(sa_column=utc_column())

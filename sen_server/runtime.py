@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sen_server.audit.signing import CheckpointSigner
 from sen_server.db import create_engine, session_factory
+from sen_server.events.bus import Wakeup
 from sen_server.settings import ServerSettings
 
 Clock = Callable[[], datetime]
@@ -26,6 +27,8 @@ class Runtime:
     signer: CheckpointSigner
     # Injected in tests so that lockouts, expiry and late flags can be checked without sleeps.
     clock: Clock = field(default=system_clock)
+    # Fired after a local commit that published events (and on PostgreSQL NOTIFY).
+    wakeup: Wakeup = field(default_factory=Wakeup)
 
     @classmethod
     def build(cls, settings: ServerSettings, clock: Clock | None = None) -> "Runtime":

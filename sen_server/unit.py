@@ -10,8 +10,9 @@ from types import TracebackType
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from sen_server.audit.writer import AuditActor, AuditEntry, append_audit
+from sen_server.audit.writer import AuditActor, AuditEntry, append_audit, lock_chain
 from sen_server.errors import ApiError
+from sen_server.events.store import EventDraft, append_events
 from sen_server.runtime import Runtime
 
 
@@ -20,6 +21,7 @@ class UnitOfWork:
         self.runtime = runtime
         self.actor = actor
         self.entries: list[AuditEntry] = []
+        self.events: list[EventDraft] = []
         self._session: AsyncSession | None = None
 
     @property
@@ -30,6 +32,10 @@ class UnitOfWork:
 
     def audit(self, entry: AuditEntry) -> None:
         self.entries.append(entry)
+
+    def emit(self, event: EventDraft) -> None:
+        """Publish a live event when (and only if) this unit commits."""
+        self.events.append(event)
 
     async def __aenter__(self) -> "UnitOfWork":
         self._session = self.runtime.sessions()
@@ -47,7 +53,14 @@ class UnitOfWork:
             if exc is None:
                 if self.entries:
                     await self._append(session, self.entries)
+                if self.events:
+                    await lock_chain(session)  # held already if audited; positions in order
+                    await append_events(
+                        session, self.events, self.actor.username, self.runtime.now()
+                    )
                 await session.commit()
+                if self.events:
+                    self.runtime.wakeup.fire()
                 return
             await session.rollback()
         finally:

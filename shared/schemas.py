@@ -112,6 +112,7 @@ class ReportCreate(Strict):
     priority: Priority | None = None  # default from the type (SPOT: flash)
     case_number: str | None = Field(default=None, max_length=64)
     body: dict[str, Any] = {}
+    recipients: "Recipients | None" = None
 
 
 class ReportUpdate(Strict):
@@ -121,6 +122,7 @@ class ReportUpdate(Strict):
     priority: Priority | None = None
     case_number: str | None = Field(default=None, max_length=64)
     body: dict[str, Any] | None = None
+    recipients: "Recipients | None" = None
 
 
 class VersionedAction(Strict):
@@ -150,6 +152,7 @@ class ReportPublic(BaseModel):
     author_office: str | None
     review_comment: str | None = None
     masked: bool = False  # PII fields were masked for this reader
+    recipients: "Recipients" = Field(default_factory=lambda: Recipients())
     body: dict[str, Any]
 
 
@@ -210,3 +213,93 @@ class AuditRecordPublic(BaseModel):
 class ReviewDecision(Strict):
     base_version: int
     comment: str | None = Field(default=None, max_length=4000)
+
+
+# ---- routing, queues, live events (SPEC §4) ----------------------------------------
+
+
+class Recipients(Strict):
+    """Recipients the author adds by hand, on top of the routing rules."""
+
+    users: list[str] = Field(default=[], max_length=200)  # usernames
+    offices: list[str] = Field(default=[], max_length=50)  # office codes
+
+
+class QueueItem(ReportSummary):
+    delivery_state: str | None = None  # new | read | acknowledged (None: not a delivery)
+    updated: bool = False  # amended since this reader last opened it
+    summarised: bool = False  # cited in an IROC summary
+
+
+class QueuePage(BaseModel):
+    queue: str
+    items: list[QueueItem]
+    total: int
+    unread: int
+    next_offset: int | None = None
+    limit: int
+
+
+class QueueCount(BaseModel):
+    total: int
+    unread: int
+
+
+class DeliveryPublic(BaseModel):
+    recipient: str  # username
+    recipient_name: str
+    office: str | None
+    reason: str  # "office:RAC-LI", "manual", "broadcast"
+    state: str
+    updated: bool
+    created_at: datetime
+    read_at: datetime | None
+    acknowledged_at: datetime | None
+
+
+class FieldDifference(BaseModel):
+    field: str  # dotted path
+    before: Any = None
+    after: Any = None
+
+
+class VersionComparison(BaseModel):
+    report_id: str
+    from_version: int
+    to_version: int
+    differences: list[FieldDifference]
+
+
+class EventPublic(BaseModel):
+    """One live event. Carries no report content beyond the envelope, and never PII."""
+
+    id: int  # monotonically increasing; resend as Last-Event-ID to replay what was missed
+    kind: str  # report.submitted | report.updated | report.approved | report.returned |
+    # report.review_requested | report.acknowledged | summary.sent | spot.flash
+    report_id: str | None
+    report_type: ReportType | None
+    priority: Priority | None
+    title: str | None
+    actor: str | None
+    at: datetime
+
+
+class UserRef(BaseModel):
+    username: str
+    display_name: str
+    office: str | None
+
+
+class DispositionUpdate(Strict):
+    """LEARA disposition change: an amendment of the LEARA body's disposition fields."""
+
+    base_version: int
+    disposition_status: str
+    disposition_narrative: str | None = Field(default=None, max_length=20_000)
+    completed_at: datetime | None = None
+
+
+ReportCreate.model_rebuild()
+ReportUpdate.model_rebuild()
+AmendRequest.model_rebuild()
+ReportPublic.model_rebuild()

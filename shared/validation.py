@@ -227,14 +227,21 @@ def _translate(spec: ReportTypeSpec, details: list[ErrorDetails]) -> list[FieldE
     return errors
 
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}|\d{1,9}")
+INVALID_NAME = "(invalid name)"
+
+
+def safe_key(part: int | str) -> str:
+    """One part of a field path as it may be repeated back to the client.
+
+    An unknown key is the client's text and could be anything, even personal data:
+    only name-like keys (and list indexes) are repeated back.
+    """
+    return str(part) if isinstance(part, int) or _NAME.fullmatch(part) else INVALID_NAME
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
-    # An unknown key is the client's text and could be anything, even personal data:
-    # only name-like keys are repeated back.
-    parts = [str(p) if isinstance(p, int) or _NAME.fullmatch(p) else "(invalid name)" for p in loc]
-    return ".".join(["body", *parts])
+    return ".".join(["body", *(safe_key(p) for p in loc)])
 
 
 def _message(spec: ReportTypeSpec, d: ErrorDetails) -> str:

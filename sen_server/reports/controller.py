@@ -9,6 +9,7 @@ from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from sen_server.caller import CallerDep, runtime_of
+from sen_server.errors import validation_failed
 from sen_server.reports import service
 from sen_server.reports.listing import ReportFilters, list_reports
 from sen_server.unit import UnitOfWork
@@ -18,6 +19,7 @@ from shared.fields import Catalogue
 from shared.schemas import (
     MAX_PAGE,
     AmendRequest,
+    FieldError,
     Page,
     ReportCreate,
     ReportPublic,
@@ -28,9 +30,17 @@ from shared.schemas import (
     VersionedAction,
 )
 
-ReportId = Annotated[str, Parameter(max_length=32, pattern=r"^[A-Z_]+-\d{4}-\d{6}$")]
+# Sequences are zero-padded to six digits and grow past them (reports.ids).
+ReportId = Annotated[str, Parameter(max_length=32, pattern=r"^[A-Z_]+-\d{4}-\d{6,}$")]
 Offset = Annotated[int, Parameter(ge=0, le=10_000_000)]
 Limit = Annotated[int, Parameter(ge=1, le=MAX_PAGE)]
+
+
+def _require_offset(event_at: datetime | None) -> None:
+    """A time without a UTC offset would have to be guessed at: ask for one (not a 500)."""
+    if event_at is not None and event_at.utcoffset() is None:
+        message = "must be an ISO 8601 date and time with a UTC offset, e.g. 2026-03-01T14:30:00Z"
+        raise validation_failed([FieldError(field="event_at", message=message)])
 
 
 class ReportTypesController(Controller):
@@ -51,6 +61,7 @@ class ReportController(Controller):
     async def create(
         self, state: State, caller: CallerDep, data: JSONBody[ReportCreate]
     ) -> ReportPublic:
+        _require_offset(data.event_at)
         async with UnitOfWork(runtime_of(state), caller.actor) as unit:
             return await service.create_report(unit, caller, data)
 
@@ -81,6 +92,7 @@ class ReportController(Controller):
     async def update(
         self, state: State, caller: CallerDep, report_id: ReportId, data: JSONBody[ReportUpdate]
     ) -> ReportPublic:
+        _require_offset(data.event_at)
         async with UnitOfWork(runtime_of(state), caller.actor) as unit:
             return await service.update_report(unit, caller, report_id, data)
 
@@ -135,6 +147,7 @@ class ReportController(Controller):
     async def amend(
         self, state: State, caller: CallerDep, report_id: ReportId, data: JSONBody[AmendRequest]
     ) -> ReportPublic:
+        _require_offset(data.event_at)
         async with UnitOfWork(runtime_of(state), caller.actor) as unit:
             return await service.amend_report(unit, caller, report_id, data)
 

@@ -8,6 +8,7 @@ granted here is denied (SPEC §1).
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -74,12 +75,15 @@ def read_condition(caller: Caller, facts: ReaderFacts) -> ColumnElement[bool]:
     if caller.roles <= CONTENT_BLIND_ROLES:
         return false()
     me = caller.id
+    # An alias, so that a query which also joins Delivery (the queues) keeps this
+    # subquery's own FROM instead of correlating it away.
+    granted = aliased(Delivery, name="granted_delivery")
     published = col(Report.status).in_(PUBLISHED)
     grants: list[ColumnElement[bool]] = [
         col(Report.author_id) == me,
         and_(
             published,
-            exists().where(col(Delivery.report_id) == col(Report.id), col(Delivery.user_id) == me),
+            exists().where(col(granted.report_id) == col(Report.id), col(granted.user_id) == me),
         ),
         and_(published, col(Report.type) == T.SPOT),
     ]

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from sen_server.audit.writer import AuditEntry
 from sen_server.caller import Caller
 from sen_server.errors import ApiError, validation_failed
+from sen_server.events.store import report_event
 from sen_server.models import Office, Report, ReportVersion, User
 from sen_server.reports import policy
 from sen_server.reports.ids import next_report_id
@@ -20,7 +21,14 @@ from sen_server.unit import UnitOfWork
 from shared.catalogue import get_type
 from shared.enums import DEFAULT_MARKING, ReportStatus, ReportType
 from shared.fields import ReportTypeSpec, ReviewPolicy
-from shared.schemas import AmendRequest, FieldError, ReportCreate, ReportPublic, ReportUpdate
+from shared.schemas import (
+    AmendRequest,
+    FieldError,
+    Recipients,
+    ReportCreate,
+    ReportPublic,
+    ReportUpdate,
+)
 from shared.validation import changed_fields, validate_body, validate_envelope_for_submit
 
 S = ReportStatus
@@ -104,6 +112,7 @@ async def create_report(unit: UnitOfWork, caller: Caller, data: ReportCreate) ->
         )
     spec = get_type(data.type)
     body = _check_body(spec, data.body, for_submit=False)
+    recipients = await _checked_recipients(unit, data.type, data.recipients)
     report = Report(
         id=await next_report_id(unit.session, data.type, now.year),
         type=data.type,
@@ -119,6 +128,7 @@ async def create_report(unit: UnitOfWork, caller: Caller, data: ReportCreate) ->
         author_id=caller.id,
         author_office_id=caller.user.office_id,
         program=caller.user.program,
+        recipients=recipients,
         body=body,
     )
     unit.session.add(report)
@@ -126,6 +136,21 @@ async def create_report(unit: UnitOfWork, caller: Caller, data: ReportCreate) ->
     unit.session.add(_snapshot(report, caller.id, now))
     unit.audit(_entry("report.create", report.id, type=data.type, fields=sorted(body)))
     return await to_public(unit, caller, report)
+
+
+async def _checked_recipients(
+    unit: UnitOfWork, report_type: str, recipients: Recipients | None
+) -> dict[str, Any]:
+    from sen_server.routing.recipients import manual_recipient_errors
+
+    if recipients is None:
+        return {}
+    errors = await manual_recipient_errors(
+        unit.session, report_type, recipients.users, recipients.offices
+    )
+    if errors:
+        raise validation_failed(errors)
+    return recipients.model_dump()
 
 
 def _stale(report: Report, base_version: int) -> bool:
@@ -169,6 +194,9 @@ async def update_report(
         body = _check_body(spec, data.body, for_submit=False)
         changed += changed_fields(spec, report.body, body)
         report.body = body
+    if data.recipients is not None:
+        report.recipients = await _checked_recipients(unit, report.type, data.recipients)
+        changed.append("recipients")
     now = unit.runtime.now()
     report.version += 1
     report.updated_at = now
@@ -245,6 +273,7 @@ async def submit_report(
     if review:
         report.status = S.IN_REVIEW
         report.review_comment = None
+        unit.emit(report_event("report.review_requested", report))
     else:
         await _publish(unit, caller, report, now)
     report.version += 1
@@ -280,6 +309,7 @@ async def decide_review(
         raise await _conflict(unit, caller, report, action)
     now = unit.runtime.now()
     if approve:
+        unit.emit(report_event("report.approved", report))
         await _publish(unit, caller, report, now)
     else:
         if not comment or not comment.strip():
@@ -288,6 +318,7 @@ async def decide_review(
             )
         report.status = S.RETURNED
         report.review_comment = comment.strip()
+        unit.emit(report_event("report.returned", report))
     report.version += 1
     report.updated_at = now
     unit.session.add(report)

@@ -5,7 +5,7 @@ from typing import Any
 from sen_server.models import Office, Report, ReportVersion, User
 from shared.catalogue import get_type
 from shared.enums import Priority, ReportStatus, ReportType
-from shared.schemas import ReportPublic, ReportSummary, ReportVersionPublic
+from shared.schemas import Recipients, ReportPublic, ReportSummary, ReportVersionPublic
 from shared.validation import mask_pii
 
 
@@ -34,6 +34,7 @@ def report_public(
         author_office=office.code if office else None,
         review_comment=report.review_comment,
         masked=masked,
+        recipients=Recipients.model_validate(report.recipients or {}),
         body=body,
     )
 

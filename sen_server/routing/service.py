@@ -2,13 +2,36 @@
 
 from sqlmodel import col, select, update
 
+from sen_server.events.store import report_event
 from sen_server.models import Delivery, Report
+from sen_server.routing.recipients import resolve_recipients
 from sen_server.unit import UnitOfWork
+from shared.enums import ReportType
 
 
 async def route_report(unit: UnitOfWork, report: Report) -> list[int]:
     """Resolve recipients and write one delivery each. Returns the recipient user ids."""
-    return []
+    now = unit.runtime.now()
+    recipients = await resolve_recipients(unit.session, report)
+    existing = set(
+        (
+            await unit.session.exec(select(Delivery.user_id).where(Delivery.report_id == report.id))
+        ).all()
+    )
+    for recipient in recipients:
+        if recipient.user.id in existing:
+            continue
+        unit.session.add(
+            Delivery(
+                report_id=report.id,
+                user_id=recipient.user.id or 0,
+                reason=recipient.reason,
+                created_at=now,
+            )
+        )
+    kind = "spot.flash" if report.type == ReportType.SPOT else "report.submitted"
+    unit.emit(report_event(kind, report))
+    return [r.user.id or 0 for r in recipients]
 
 
 async def mark_read(unit: UnitOfWork, report: Report, user_id: int) -> None:
@@ -32,3 +55,12 @@ async def mark_updated(unit: UnitOfWork, report: Report) -> None:
     await unit.session.exec(
         update(Delivery).where(col(Delivery.report_id) == report.id).values(updated=True)
     )
+    unit.emit(report_event("report.updated", report))
+
+
+async def my_delivery(unit: UnitOfWork, report_id: str, user_id: int) -> Delivery | None:
+    return (
+        await unit.session.exec(
+            select(Delivery).where(Delivery.report_id == report_id, Delivery.user_id == user_id)
+        )
+    ).first()

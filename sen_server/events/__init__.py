@@ -1,0 +1,1 @@
+"""Live events: stored in order, streamed as server-sent events, replayed on reconnect."""

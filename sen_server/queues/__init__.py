@@ -1,0 +1,1 @@
+"""Work queues: mine, IROC, review, intel, drafts, my reports (SPEC §4)."""

@@ -1,0 +1,150 @@
+"""HTTP: follow-ups on a report (acknowledge, routing, close, disposition, compare) and the
+admin endpoints for routing and review rules."""
+
+from typing import Annotated
+
+from litestar import Controller, get, post, put
+from litestar.datastructures import State
+from litestar.params import JSONBody, Parameter
+from litestar.status_codes import HTTP_200_OK
+
+from sen_server.audit.writer import AuditEntry
+from sen_server.caller import Caller, CallerDep, runtime_of
+from sen_server.errors import ApiError, validation_failed
+from sen_server.reports import followups
+from sen_server.reports.controller import ReportId
+from sen_server.routing import rules
+from sen_server.unit import UnitOfWork
+from shared.enums import ReportType, Role
+from shared.fields import ReviewPolicy
+from shared.schemas import (
+    DeliveryPublic,
+    DispositionUpdate,
+    FieldError,
+    ReportPublic,
+    VersionComparison,
+    VersionedAction,
+)
+
+
+class FollowUpController(Controller):
+    path = "/api/v1/reports/{report_id:str}"
+    tags = ["reports"]
+
+    @post("/acknowledge", status_code=HTTP_200_OK)
+    async def acknowledge(
+        self, state: State, caller: CallerDep, report_id: ReportId
+    ) -> DeliveryPublic:
+        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+            return await followups.acknowledge(unit, caller, report_id)
+
+    @get("/routing")
+    async def routing(
+        self, state: State, caller: CallerDep, report_id: ReportId
+    ) -> list[DeliveryPublic]:
+        """Who received the report and whether they read and acknowledged it."""
+        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+            return await followups.routing_status(unit, caller, report_id)
+
+    @post("/close", status_code=HTTP_200_OK)
+    async def close(
+        self, state: State, caller: CallerDep, report_id: ReportId, data: JSONBody[VersionedAction]
+    ) -> ReportPublic:
+        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+            return await followups.close_report(unit, caller, report_id, data.base_version)
+
+    @post("/disposition", status_code=HTTP_200_OK)
+    async def disposition(
+        self,
+        state: State,
+        caller: CallerDep,
+        report_id: ReportId,
+        data: JSONBody[DispositionUpdate],
+    ) -> ReportPublic:
+        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+            return await followups.update_disposition(unit, caller, report_id, data)
+
+    @get("/compare")
+    async def compare(
+        self,
+        state: State,
+        caller: CallerDep,
+        report_id: ReportId,
+        from_version: Annotated[int, Parameter(ge=1)],
+        to_version: Annotated[int, Parameter(ge=1)],
+    ) -> VersionComparison:
+        """Field-by-field differences between two versions."""
+        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+            return await followups.compare_versions(
+                unit, caller, report_id, from_version, to_version
+            )
+
+
+def _require_admin(caller: Caller, action: str) -> None:
+    if not caller.has(Role.ADMIN):
+        raise ApiError(
+            403,
+            "forbidden",
+            "Only administrators change workflow rules.",
+            audit=AuditEntry(action=action, outcome="denied"),
+        )
+
+
+class WorkflowRulesController(Controller):
+    path = "/api/v1/admin"
+    tags = ["admin"]
+
+    @get("/routing-rules")
+    async def routing_rules(self, state: State, caller: CallerDep) -> dict[str, list[str]]:
+        _require_admin(caller, "admin.routing_rules.read")
+        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+            unit.audit(AuditEntry(action="admin.routing_rules.read"))
+            return await rules.all_routing_rules(unit.session)
+
+    @put("/routing-rules/{report_type:str}")
+    async def set_routing(
+        self, state: State, caller: CallerDep, report_type: ReportType, data: JSONBody[list[str]]
+    ) -> dict[str, list[str]]:
+        _require_admin(caller, "admin.routing_rules.update")
+        errors = [
+            FieldError(field=f"{index}", message=problem)
+            for index, target in enumerate(data)
+            if (problem := rules.target_problem(target))
+        ]
+        if errors:
+            raise validation_failed(errors)
+        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+            await rules.replace_routing_targets(unit.session, report_type, data)
+            unit.audit(
+                AuditEntry(
+                    action="admin.routing_rules.update",
+                    object_type="routing_rule",
+                    object_id=report_type,
+                    details={"targets": data},
+                )
+            )
+            return await rules.all_routing_rules(unit.session)
+
+    @get("/review-rules")
+    async def review_rules(self, state: State, caller: CallerDep) -> dict[str, str]:
+        _require_admin(caller, "admin.review_rules.read")
+        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+            unit.audit(AuditEntry(action="admin.review_rules.read"))
+            return await rules.review_rules(unit.session)
+
+    @put("/review-rules/{report_type:str}")
+    async def set_review(
+        self, state: State, caller: CallerDep, report_type: ReportType, data: JSONBody[ReviewPolicy]
+    ) -> dict[str, str]:
+        _require_admin(caller, "admin.review_rules.update")
+        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+            await rules.set_review_rule(unit.session, report_type, data)
+            unit.audit(
+                AuditEntry(
+                    action="admin.review_rules.update",
+                    object_type="review_rule",
+                    object_id=report_type,
+                    details={"policy": data},
+                )
+            )
+            return await rules.review_rules(unit.session)
