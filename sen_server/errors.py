@@ -3,8 +3,8 @@ framework exceptions onto it. A client's mistake is always a 4xx naming the fiel
 in an error echoes a submitted value, since values may be personal data."""
 
 import logging
-import traceback
 import re
+import traceback
 from typing import Any
 
 from litestar import MediaType, Request, Response

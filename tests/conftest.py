@@ -4,6 +4,7 @@ organisation, an injectable clock, and the server as a real process."""
 import asyncio
 import os
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -45,10 +46,10 @@ def require_postgres() -> None:
     pytest.skip("PostgreSQL is not running at 127.0.0.1:5432 (set CI=true to make this fatal)")
 
 
-def create_pg_database() -> str:
+def create_pg_database(template: str | None = None) -> str:
     name = f"sen_test_{secrets.token_hex(6)}"
     with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
+        conn.execute(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
     return name
 
 
@@ -130,11 +131,46 @@ async def seed_demo(settings: ServerSettings, reports: int = 0) -> None:
     await build_demo(settings, DEMO_PASSWORD, reports=reports, seed=7)
 
 
-@pytest.fixture
-async def demo_settings(db_settings: ServerSettings) -> ServerSettings:
-    """The SPEC §11 demo organisation (no reports) on each database."""
-    await seed_demo(db_settings)
-    return db_settings
+@pytest.fixture(scope="session")
+def demo_template_sqlite(tmp_path_factory: pytest.TempPathFactory) -> ServerSettings:
+    """The demo organisation built once; each test gets a copy (Argon2 makes seeding slow)."""
+    settings = _settings(tmp_path_factory.mktemp("demo-template"))
+    upgrade(settings)
+    asyncio.run(seed_demo(settings))
+    return settings
+
+
+@pytest.fixture(scope="session")
+def demo_template_pg(demo_template_sqlite: ServerSettings) -> Iterator[str]:
+    """A PostgreSQL template database holding the demo organisation, signed with the same
+    audit key as the SQLite template (so one data folder serves both)."""
+    require_postgres()
+    name = create_pg_database()
+    settings = _settings(demo_template_sqlite.data_dir.parent, pg_url(name))
+    upgrade(settings)
+    asyncio.run(seed_demo(settings))
+    try:
+        yield name
+    finally:
+        drop_pg_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def demo_settings(
+    request: pytest.FixtureRequest, tmp_path: Path, demo_template_sqlite: ServerSettings
+) -> Iterator[ServerSettings]:
+    """The SPEC §11 demo organisation (no reports), on SQLite and on PostgreSQL."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(demo_template_sqlite.data_dir, data_dir)
+    if request.param == "sqlite":
+        yield _settings(tmp_path)
+        return
+    template = request.getfixturevalue("demo_template_pg")
+    name = create_pg_database(template=template)
+    try:
+        yield _settings(tmp_path, pg_url(name))
+    finally:
+        drop_pg_database(name)
 
 
 @pytest.fixture

@@ -76,10 +76,12 @@ class ReportController(Controller):
         mine: bool = False,
         since: datetime | None = None,
         until: datetime | None = None,
+        q: Annotated[str, Parameter(max_length=200)] = "",
         offset: Offset = 0,
         limit: Limit = 50,
     ) -> Page[ReportSummary]:
-        filters = ReportFilters(type, status, priority, mine, since, until)
+        """Reports the caller may read; q searches titles and narratives (all words)."""
+        filters = ReportFilters(type, status, priority, mine, since, until, q)
         async with UnitOfWork(runtime_of(state), caller.actor) as unit:
             return await list_reports(unit, caller, filters, offset, limit)
 

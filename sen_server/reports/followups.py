@@ -11,6 +11,7 @@ from sen_server.errors import ApiError, validation_failed
 from sen_server.events.store import report_event
 from sen_server.models import Delivery, Office, Report, ReportVersion, User
 from sen_server.reports import policy
+from sen_server.reports.search import index_report
 from sen_server.reports.service import _conflict, _denied, _load_for, _snapshot, to_public
 from sen_server.routing.service import mark_updated, my_delivery
 from sen_server.unit import UnitOfWork
@@ -143,6 +144,7 @@ async def update_disposition(
     unit.session.add(report)
     reason = f"disposition: {data.disposition_status}"
     unit.session.add(_snapshot(report, caller.id, now, reason=reason))
+    await index_report(unit.session, report)
     await mark_updated(unit, report)
     unit.audit(_entry("report.disposition", report_id, status=data.disposition_status))
     return await to_public(unit, caller, report)

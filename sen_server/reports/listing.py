@@ -1,5 +1,6 @@
 """Paged lists of the reports a caller may read, newest change first."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,9 +11,10 @@ from sen_server.audit.writer import AuditEntry
 from sen_server.caller import Caller
 from sen_server.models import Office, Report, User
 from sen_server.reports import policy
+from sen_server.reports.search import search_condition, search_terms
 from sen_server.reports.views import report_summary
 from sen_server.unit import UnitOfWork
-from shared.enums import Priority, ReportStatus, ReportType
+from shared.enums import Priority, ReportStatus, ReportType, Role
 from shared.schemas import Page, ReportSummary
 
 
@@ -24,9 +26,21 @@ class ReportFilters:
     mine: bool = False
     since: datetime | None = None
     until: datetime | None = None
+    query: str = ""
 
     def as_details(self) -> dict[str, str]:
-        return {k: str(v) for k, v in self.__dict__.items() if v not in (None, False)}
+        details = {
+            k: str(v)
+            for k, v in self.__dict__.items()
+            if v not in (None, False, "") and k != "query"
+        }
+        if self.query:
+            # Search terms may name a person: the audit keeps a digest an auditor can match
+            # against a suspected term, and the number of terms, not the words themselves.
+            terms = " ".join(search_terms(self.query))
+            details["search_sha256"] = hashlib.sha256(terms.encode()).hexdigest()
+            details["search_terms"] = str(len(search_terms(self.query)))
+        return details
 
 
 async def list_reports(
@@ -46,6 +60,11 @@ async def list_reports(
         conditions.append(col(Report.updated_at) >= filters.since)
     if filters.until:
         conditions.append(col(Report.updated_at) < filters.until)
+    terms = search_terms(filters.query)
+    if terms:
+        dialect = unit.session.get_bind().dialect.name
+        titles_only = caller.has(Role.PUBLIC_AFFAIRS)
+        conditions.append(search_condition(dialect, terms, titles_only=titles_only))
     statement = (
         select(Report, User.username, Office.code)
         .join(User, col(User.id) == col(Report.author_id))

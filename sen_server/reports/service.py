@@ -16,6 +16,7 @@ from sen_server.events.store import report_event
 from sen_server.models import Office, Report, ReportVersion, User
 from sen_server.reports import policy
 from sen_server.reports.ids import next_report_id
+from sen_server.reports.search import index_report, unindex_report
 from sen_server.reports.views import report_public
 from sen_server.unit import UnitOfWork
 from shared.catalogue import get_type
@@ -134,6 +135,7 @@ async def create_report(unit: UnitOfWork, caller: Caller, data: ReportCreate) ->
     unit.session.add(report)
     await unit.session.flush()
     unit.session.add(_snapshot(report, caller.id, now))
+    await index_report(unit.session, report)
     unit.audit(_entry("report.create", report.id, type=data.type, fields=sorted(body)))
     return await to_public(unit, caller, report)
 
@@ -202,6 +204,7 @@ async def update_report(
     report.updated_at = now
     unit.session.add(report)
     unit.session.add(_snapshot(report, caller.id, now))
+    await index_report(unit.session, report)
     unit.audit(_entry("report.update", report.id, fields=sorted(changed), version=report.version))
     return await to_public(unit, caller, report)
 
@@ -218,6 +221,7 @@ async def delete_report(
         await unit.session.exec(select(ReportVersion).where(ReportVersion.report_id == report_id))
     ).all():
         await unit.session.delete(version)
+    await unindex_report(unit.session, report_id)
     await unit.session.delete(report)
     unit.audit(_entry("report.delete", report_id, type=report.type))
 
@@ -349,6 +353,7 @@ async def amend_report(
     report.updated_at = now
     unit.session.add(report)
     unit.session.add(_snapshot(report, caller.id, now, reason=data.reason))
+    await index_report(unit.session, report)
     from sen_server.routing.service import mark_updated
 
     await mark_updated(unit, report)
