@@ -11,8 +11,8 @@ from sen_server.errors import ApiError, validation_failed
 from sen_server.events.store import report_event
 from sen_server.models import Delivery, Office, Report, ReportVersion, User
 from sen_server.reports import policy
+from sen_server.reports.common import denied, load_for_update, snapshot, to_public, version_conflict
 from sen_server.reports.search import index_report
-from sen_server.reports.service import _conflict, _denied, _load_for, _snapshot, to_public
 from sen_server.routing.service import mark_updated, my_delivery
 from sen_server.unit import UnitOfWork
 from shared.catalogue import get_type
@@ -30,15 +30,15 @@ from shared.validation import mask_pii, validate_body
 S = ReportStatus
 
 
-def _entry(action: str, report_id: str, **details: Any) -> AuditEntry:
+def report_entry(action: str, report_id: str, **details: Any) -> AuditEntry:
     return AuditEntry(action=action, object_type="report", object_id=report_id, details=details)
 
 
 async def acknowledge(unit: UnitOfWork, caller: Caller, report_id: str) -> DeliveryPublic:
-    report = await _load_for(unit, caller, report_id, "report.acknowledge")
+    report = await load_for_update(unit, caller, report_id, "report.acknowledge")
     delivery = await my_delivery(unit, report_id, caller.id)
     if delivery is None:
-        raise _denied("report.acknowledge", report_id, 403, "not_a_recipient")
+        raise denied("report.acknowledge", report_id, 403, "not_a_recipient")
     now = unit.runtime.now()
     if delivery.state != "acknowledged":
         delivery.state = "acknowledged"
@@ -47,7 +47,7 @@ async def acknowledge(unit: UnitOfWork, caller: Caller, report_id: str) -> Deliv
         delivery.updated = False
         unit.session.add(delivery)
         unit.emit(report_event("report.acknowledged", report))
-    unit.audit(_entry("report.acknowledge", report_id))
+    unit.audit(report_entry("report.acknowledge", report_id))
     rows = await _delivery_rows(unit, report_id, only_user=caller.id)
     return rows[0]
 
@@ -83,9 +83,9 @@ async def _delivery_rows(
 async def routing_status(unit: UnitOfWork, caller: Caller, report_id: str) -> list[DeliveryPublic]:
     report = await policy.readable_report(unit.session, caller, report_id)
     if report is None:
-        raise _denied("report.routing", report_id)
+        raise denied("report.routing", report_id)
     rows = await _delivery_rows(unit, report_id)
-    unit.audit(_entry("report.routing", report_id, recipients=len(rows)))
+    unit.audit(report_entry("report.routing", report_id, recipients=len(rows)))
     return rows
 
 
@@ -102,19 +102,19 @@ async def _may_follow_up(unit: UnitOfWork, caller: Caller, report: Report) -> bo
 async def close_report(
     unit: UnitOfWork, caller: Caller, report_id: str, base_version: int
 ) -> ReportPublic:
-    report = await _load_for(unit, caller, report_id, "report.close")
+    report = await load_for_update(unit, caller, report_id, "report.close")
     if report.status != S.SUBMITTED or not await _may_follow_up(unit, caller, report):
-        raise _denied("report.close", report_id, 403, "not_closable")
+        raise denied("report.close", report_id, 403, "not_closable")
     if report.version != base_version:
-        raise await _conflict(unit, caller, report, "report.close")
+        raise await version_conflict(unit, caller, report, "report.close")
     now = unit.runtime.now()
     report.status = S.CLOSED
     report.version += 1
     report.updated_at = now
     unit.session.add(report)
-    unit.session.add(_snapshot(report, caller.id, now, reason="closed"))
+    unit.session.add(snapshot(report, caller.id, now, reason="closed"))
     unit.emit(report_event("report.updated", report))
-    unit.audit(_entry("report.close", report_id, version=report.version))
+    unit.audit(report_entry("report.close", report_id, version=report.version))
     return await to_public(unit, caller, report)
 
 
@@ -122,12 +122,12 @@ async def update_disposition(
     unit: UnitOfWork, caller: Caller, report_id: str, data: DispositionUpdate
 ) -> ReportPublic:
     """A LEARA disposition change is an amendment: a new version with a reason."""
-    report = await _load_for(unit, caller, report_id, "report.disposition")
+    report = await load_for_update(unit, caller, report_id, "report.disposition")
     allowed = report.type == ReportType.LEARA and report.status == S.SUBMITTED
     if not allowed or not await _may_follow_up(unit, caller, report):
-        raise _denied("report.disposition", report_id, 403, "not_allowed")
+        raise denied("report.disposition", report_id, 403, "not_allowed")
     if report.version != data.base_version:
-        raise await _conflict(unit, caller, report, "report.disposition")
+        raise await version_conflict(unit, caller, report, "report.disposition")
     body = dict(report.body)
     body["disposition_status"] = data.disposition_status
     if data.disposition_narrative is not None:
@@ -143,10 +143,10 @@ async def update_disposition(
     report.updated_at = now
     unit.session.add(report)
     reason = f"disposition: {data.disposition_status}"
-    unit.session.add(_snapshot(report, caller.id, now, reason=reason))
+    unit.session.add(snapshot(report, caller.id, now, reason=reason))
     await index_report(unit.session, report)
     await mark_updated(unit, report)
-    unit.audit(_entry("report.disposition", report_id, status=data.disposition_status))
+    unit.audit(report_entry("report.disposition", report_id, status=data.disposition_status))
     return await to_public(unit, caller, report)
 
 
@@ -178,7 +178,7 @@ async def compare_versions(
 ) -> VersionComparison:
     report = await policy.readable_report(unit.session, caller, report_id)
     if report is None:
-        raise _denied("report.compare", report_id)
+        raise denied("report.compare", report_id)
     rows = {
         v.version: v
         for v in (
@@ -208,7 +208,7 @@ async def compare_versions(
         spec = get_type(report.type)
         old = old.model_copy(update={"body": mask_pii(spec, old.body)})
         new = new.model_copy(update={"body": mask_pii(spec, new.body)})
-    unit.audit(_entry("report.compare", report_id, versions=[from_version, to_version]))
+    unit.audit(report_entry("report.compare", report_id, versions=[from_version, to_version]))
     return VersionComparison(
         report_id=report_id,
         from_version=from_version,

@@ -13,11 +13,22 @@ from sen_server.audit.writer import AuditEntry
 from sen_server.caller import Caller
 from sen_server.errors import ApiError, validation_failed
 from sen_server.events.store import report_event
-from sen_server.models import Office, Report, ReportVersion, User
+from sen_server.models import Report, ReportVersion, User
 from sen_server.reports import policy
+from sen_server.reports.common import (
+    denied,
+    load_for_update,
+    report_entry,
+    snapshot,
+    to_public,
+    version_conflict,
+)
 from sen_server.reports.ids import next_report_id
 from sen_server.reports.search import index_report, unindex_report
-from sen_server.reports.views import report_public
+from sen_server.reports.views import version_public
+from sen_server.routing.recipients import manual_recipient_errors
+from sen_server.routing.rules import configured_review_policy
+from sen_server.routing.service import mark_read, mark_updated, route_report
 from sen_server.unit import UnitOfWork
 from shared.catalogue import get_type
 from shared.enums import DEFAULT_MARKING, ReportStatus, ReportType
@@ -36,64 +47,11 @@ S = ReportStatus
 ENVELOPE_FIELDS = ("title", "event_at", "priority", "case_number")
 
 
-def _entry(action: str, report_id: str, outcome: str = "success", **details: Any) -> AuditEntry:
-    return AuditEntry(
-        action=action,
-        outcome=outcome,
-        object_type="report",
-        object_id=report_id,
-        details=details,
-    )
-
-
-def _denied(action: str, report_id: str, status: int = 404, reason: str = "not_found") -> ApiError:
-    """A refusal, audited. Reports the caller may not read answer 404 so IDs don't leak."""
-    detail = "No such report." if status == 404 else "You may not do that to this report."
-    return ApiError(
-        status, reason, detail, audit=_entry(action, report_id, "denied", reason=reason)
-    )
-
-
-async def _load_for(unit: UnitOfWork, caller: Caller, report_id: str, action: str) -> Report:
-    report = await policy.readable_report(unit.session, caller, report_id)
-    if report is None:
-        raise _denied(action, report_id)
-    # Lock the row for the rest of the transaction (PostgreSQL runs Read Committed).
-    await unit.session.refresh(report, with_for_update=True)
-    return report
-
-
-async def to_public(unit: UnitOfWork, caller: Caller, report: Report) -> ReportPublic:
-    author = await unit.session.get(User, report.author_id)
-    office = (
-        await unit.session.get(Office, report.author_office_id) if report.author_office_id else None
-    )
-    return report_public(report, author, office, masked=policy.must_mask(caller, report))
-
-
 def _check_body(spec: ReportTypeSpec, body: dict[str, Any], *, for_submit: bool) -> dict[str, Any]:
     cleaned, errors = validate_body(spec, body, for_submit=for_submit)
     if errors:
         raise validation_failed(errors)
     return cleaned
-
-
-def _snapshot(report: Report, by: int, now: datetime, reason: str | None = None) -> ReportVersion:
-    return ReportVersion(
-        report_id=report.id,
-        version=report.version,
-        status=report.status,
-        changed_at=now,
-        changed_by_id=by,
-        reason=reason,
-        title=report.title,
-        envelope={
-            "priority": report.priority,
-            "case_number": report.case_number,
-            "event_at": report.event_at.isoformat() if report.event_at else None,
-        },
-        body=report.body,
-    )
 
 
 async def create_report(unit: UnitOfWork, caller: Caller, data: ReportCreate) -> ReportPublic:
@@ -134,17 +92,15 @@ async def create_report(unit: UnitOfWork, caller: Caller, data: ReportCreate) ->
     )
     unit.session.add(report)
     await unit.session.flush()
-    unit.session.add(_snapshot(report, caller.id, now))
+    unit.session.add(snapshot(report, caller.id, now))
     await index_report(unit.session, report)
-    unit.audit(_entry("report.create", report.id, type=data.type, fields=sorted(body)))
+    unit.audit(report_entry("report.create", report.id, type=data.type, fields=sorted(body)))
     return await to_public(unit, caller, report)
 
 
 async def _checked_recipients(
     unit: UnitOfWork, report_type: str, recipients: Recipients | None
 ) -> dict[str, Any]:
-    from sen_server.routing.recipients import manual_recipient_errors
-
     if recipients is None:
         return {}
     errors = await manual_recipient_errors(
@@ -157,18 +113,6 @@ async def _checked_recipients(
 
 def _stale(report: Report, base_version: int) -> bool:
     return report.version != base_version
-
-
-async def _conflict(unit: UnitOfWork, caller: Caller, report: Report, action: str) -> ApiError:
-    current = await to_public(unit, caller, report)
-    return ApiError(
-        409,
-        "version_conflict",
-        f"{report.id} changed since you loaded it (now version {report.version}). "
-        "Your changes were not saved; compare them with the current version.",
-        extra={"current": current.model_dump(mode="json")},
-        audit=_entry(action, report.id, "failure", reason="version_conflict"),
-    )
 
 
 def _apply_envelope(report: Report, data: ReportUpdate) -> list[str]:
@@ -185,11 +129,11 @@ def _apply_envelope(report: Report, data: ReportUpdate) -> list[str]:
 async def update_report(
     unit: UnitOfWork, caller: Caller, report_id: str, data: ReportUpdate
 ) -> ReportPublic:
-    report = await _load_for(unit, caller, report_id, "report.update")
+    report = await load_for_update(unit, caller, report_id, "report.update")
     if not policy.can_edit(caller, report):
-        raise _denied("report.update", report_id, 403, "not_editable")
+        raise denied("report.update", report_id, 403, "not_editable")
     if _stale(report, data.base_version):
-        raise await _conflict(unit, caller, report, "report.update")
+        raise await version_conflict(unit, caller, report, "report.update")
     spec = get_type(report.type)
     changed = _apply_envelope(report, data)
     if data.body is not None:
@@ -203,27 +147,29 @@ async def update_report(
     report.version += 1
     report.updated_at = now
     unit.session.add(report)
-    unit.session.add(_snapshot(report, caller.id, now))
+    unit.session.add(snapshot(report, caller.id, now))
     await index_report(unit.session, report)
-    unit.audit(_entry("report.update", report.id, fields=sorted(changed), version=report.version))
+    unit.audit(
+        report_entry("report.update", report.id, fields=sorted(changed), version=report.version)
+    )
     return await to_public(unit, caller, report)
 
 
 async def delete_report(
     unit: UnitOfWork, caller: Caller, report_id: str, base_version: int
 ) -> None:
-    report = await _load_for(unit, caller, report_id, "report.delete")
+    report = await load_for_update(unit, caller, report_id, "report.delete")
     if not policy.can_edit(caller, report):
-        raise _denied("report.delete", report_id, 403, "only_drafts_deleted")
+        raise denied("report.delete", report_id, 403, "only_drafts_deleted")
     if _stale(report, base_version):
-        raise await _conflict(unit, caller, report, "report.delete")
+        raise await version_conflict(unit, caller, report, "report.delete")
     for version in (
         await unit.session.exec(select(ReportVersion).where(ReportVersion.report_id == report_id))
     ).all():
         await unit.session.delete(version)
     await unindex_report(unit.session, report_id)
     await unit.session.delete(report)
-    unit.audit(_entry("report.delete", report_id, type=report.type))
+    unit.audit(report_entry("report.delete", report_id, type=report.type))
 
 
 def _submit_errors(spec: ReportTypeSpec, report: Report, now: datetime) -> list[FieldError]:
@@ -236,8 +182,6 @@ def _submit_errors(spec: ReportTypeSpec, report: Report, now: datetime) -> list[
 
 async def _publish(unit: UnitOfWork, caller: Caller, report: Report, now: datetime) -> None:
     """draft / in_review → submitted: stamp, flag late SIRs, route."""
-    from sen_server.routing.service import route_report  # routing depends on reports
-
     spec = get_type(report.type)
     report.status = S.SUBMITTED
     report.submitted_at = now
@@ -252,11 +196,11 @@ async def submit_report(
 ) -> ReportPublic:
     """Submit directly, or (review=True) ask a supervisor to review first."""
     action = "report.request_review" if review else "report.submit"
-    report = await _load_for(unit, caller, report_id, action)
+    report = await load_for_update(unit, caller, report_id, action)
     if not policy.can_edit(caller, report):
-        raise _denied(action, report_id, 403, "not_a_draft")
+        raise denied(action, report_id, 403, "not_a_draft")
     if _stale(report, base_version):
-        raise await _conflict(unit, caller, report, action)
+        raise await version_conflict(unit, caller, report, action)
     spec = get_type(report.type)
     policy_now = await review_policy(unit, ReportType(report.type), spec)
     if review and policy_now == ReviewPolicy.NONE:
@@ -266,7 +210,7 @@ async def submit_report(
             409,
             "review_required",
             f"{report.type} reports must be reviewed by a supervisor: request review instead.",
-            audit=_entry(action, report.id, "denied", reason="review_required"),
+            audit=report_entry(action, report.id, "denied", reason="review_required"),
         )
     now = unit.runtime.now()
     errors = _submit_errors(spec, report, now)
@@ -283,16 +227,14 @@ async def submit_report(
     report.version += 1
     report.updated_at = now
     unit.session.add(report)
-    unit.session.add(_snapshot(report, caller.id, now))
-    unit.audit(_entry(action, report.id, version=report.version, late=report.late))
+    unit.session.add(snapshot(report, caller.id, now))
+    unit.audit(report_entry(action, report.id, version=report.version, late=report.late))
     return await to_public(unit, caller, report)
 
 
 async def review_policy(
     unit: UnitOfWork, report_type: ReportType, spec: ReportTypeSpec
 ) -> ReviewPolicy:
-    from sen_server.routing.rules import configured_review_policy
-
     return await configured_review_policy(unit.session, report_type) or spec.review
 
 
@@ -306,11 +248,11 @@ async def decide_review(
     comment: str | None,
 ) -> ReportPublic:
     action = "report.approve" if approve else "report.return"
-    report = await _load_for(unit, caller, report_id, action)
+    report = await load_for_update(unit, caller, report_id, action)
     if report.status != S.IN_REVIEW or not await policy.can_review(unit.session, caller, report):
-        raise _denied(action, report_id, 403, "not_your_review")
+        raise denied(action, report_id, 403, "not_your_review")
     if _stale(report, base_version):
-        raise await _conflict(unit, caller, report, action)
+        raise await version_conflict(unit, caller, report, action)
     now = unit.runtime.now()
     if approve:
         unit.emit(report_event("report.approved", report))
@@ -326,19 +268,19 @@ async def decide_review(
     report.version += 1
     report.updated_at = now
     unit.session.add(report)
-    unit.session.add(_snapshot(report, caller.id, now, reason=None if approve else "returned"))
-    unit.audit(_entry(action, report.id, version=report.version))
+    unit.session.add(snapshot(report, caller.id, now, reason=None if approve else "returned"))
+    unit.audit(report_entry(action, report.id, version=report.version))
     return await to_public(unit, caller, report)
 
 
 async def amend_report(
     unit: UnitOfWork, caller: Caller, report_id: str, data: AmendRequest
 ) -> ReportPublic:
-    report = await _load_for(unit, caller, report_id, "report.amend")
+    report = await load_for_update(unit, caller, report_id, "report.amend")
     if not policy.can_amend(caller, report):
-        raise _denied("report.amend", report_id, 403, "not_amendable")
+        raise denied("report.amend", report_id, 403, "not_amendable")
     if _stale(report, data.base_version):
-        raise await _conflict(unit, caller, report, "report.amend")
+        raise await version_conflict(unit, caller, report, "report.amend")
     spec = get_type(report.type)
     changed = _apply_envelope(report, data)
     if data.body is not None:
@@ -352,33 +294,29 @@ async def amend_report(
     report.version += 1
     report.updated_at = now
     unit.session.add(report)
-    unit.session.add(_snapshot(report, caller.id, now, reason=data.reason))
+    unit.session.add(snapshot(report, caller.id, now, reason=data.reason))
     await index_report(unit.session, report)
-    from sen_server.routing.service import mark_updated
-
     await mark_updated(unit, report)
-    unit.audit(_entry("report.amend", report.id, fields=sorted(changed), version=report.version))
+    unit.audit(
+        report_entry("report.amend", report.id, fields=sorted(changed), version=report.version)
+    )
     return await to_public(unit, caller, report)
 
 
 async def view_report(unit: UnitOfWork, caller: Caller, report_id: str) -> ReportPublic:
     report = await policy.readable_report(unit.session, caller, report_id)
     if report is None:
-        raise _denied("report.view", report_id)
-    from sen_server.routing.service import mark_read
-
+        raise denied("report.view", report_id)
     await mark_read(unit, report, caller.id)
     public = await to_public(unit, caller, report)
-    unit.audit(_entry("report.view", report.id, version=report.version, masked=public.masked))
+    unit.audit(report_entry("report.view", report.id, version=report.version, masked=public.masked))
     return public
 
 
 async def report_versions(unit: UnitOfWork, caller: Caller, report_id: str) -> list[Any]:
-    from sen_server.reports.views import version_public
-
     report = await policy.readable_report(unit.session, caller, report_id)
     if report is None:
-        raise _denied("report.versions", report_id)
+        raise denied("report.versions", report_id)
     rows = (
         await unit.session.exec(
             select(ReportVersion, User.username)
@@ -388,5 +326,5 @@ async def report_versions(unit: UnitOfWork, caller: Caller, report_id: str) -> l
         )
     ).all()
     masked = policy.must_mask(caller, report)
-    unit.audit(_entry("report.versions", report.id, versions=len(rows)))
+    unit.audit(report_entry("report.versions", report.id, versions=len(rows)))
     return [version_public(v, report.type, name, masked=masked) for v, name in rows]

@@ -1,0 +1,83 @@
+"""Pieces every report action shares: loading under need-to-know with a row lock,
+audited refusals, version conflicts, version snapshots, and the reader's view."""
+
+from datetime import datetime
+from typing import Any
+
+from sen_server.audit.writer import AuditEntry
+from sen_server.caller import Caller
+from sen_server.errors import ApiError
+from sen_server.models import Office, Report, ReportVersion, User
+from sen_server.reports import policy
+from sen_server.reports.views import report_public
+from sen_server.unit import UnitOfWork
+from shared.schemas import ReportPublic
+
+
+def report_entry(
+    action: str, report_id: str, outcome: str = "success", **details: Any
+) -> AuditEntry:
+    return AuditEntry(
+        action=action,
+        outcome=outcome,
+        object_type="report",
+        object_id=report_id,
+        details=details,
+    )
+
+
+def denied(action: str, report_id: str, status: int = 404, reason: str = "not_found") -> ApiError:
+    """A refusal, audited. Reports the caller may not read answer 404 so IDs don't leak."""
+    detail = "No such report." if status == 404 else "You may not do that to this report."
+    return ApiError(
+        status, reason, detail, audit=report_entry(action, report_id, "denied", reason=reason)
+    )
+
+
+async def load_for_update(unit: UnitOfWork, caller: Caller, report_id: str, action: str) -> Report:
+    report = await policy.readable_report(unit.session, caller, report_id)
+    if report is None:
+        raise denied(action, report_id)
+    # Lock the row for the rest of the transaction (PostgreSQL runs Read Committed).
+    await unit.session.refresh(report, with_for_update=True)
+    return report
+
+
+async def to_public(unit: UnitOfWork, caller: Caller, report: Report) -> ReportPublic:
+    author = await unit.session.get(User, report.author_id)
+    office = (
+        await unit.session.get(Office, report.author_office_id) if report.author_office_id else None
+    )
+    return report_public(report, author, office, masked=policy.must_mask(caller, report))
+
+
+def snapshot(report: Report, by: int, now: datetime, reason: str | None = None) -> ReportVersion:
+    return ReportVersion(
+        report_id=report.id,
+        version=report.version,
+        status=report.status,
+        changed_at=now,
+        changed_by_id=by,
+        reason=reason,
+        title=report.title,
+        envelope={
+            "priority": report.priority,
+            "case_number": report.case_number,
+            "event_at": report.event_at.isoformat() if report.event_at else None,
+        },
+        body=report.body,
+    )
+
+
+async def version_conflict(
+    unit: UnitOfWork, caller: Caller, report: Report, action: str
+) -> ApiError:
+    current = await to_public(unit, caller, report)
+    return ApiError(
+        409,
+        "version_conflict",
+        f"{report.id} changed since you loaded it (now version {report.version}). "
+        "Your changes were not saved; compare them with the current version.",
+        extra={"current": current.model_dump(mode="json")},
+        audit=report_entry(action, report.id, "failure", reason="version_conflict"),
+    )
