@@ -9,6 +9,7 @@ import os
 import sys
 import tomllib
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,11 @@ from sen_server.unit import UnitOfWork
 
 def _cli_actor() -> AuditActor:
     # Command-line changes are made by whoever runs the command on the server host.
-    return AuditActor(username=f"cli:{getpass.getuser()}", roles=("admin",), source="local")
+    try:
+        login_name = getpass.getuser()
+    except (KeyError, OSError):  # no USER/LOGNAME and no passwd entry (some containers)
+        login_name = f"uid-{os.getuid()}"
+    return AuditActor(username=f"cli:{login_name}", roles=("admin",), source="local")
 
 
 async def _with_unit(settings: ServerSettings, work: Callable[[UnitOfWork], Awaitable[Any]]) -> Any:
@@ -95,15 +100,18 @@ def cmd_user_list(_: argparse.Namespace, settings: ServerSettings) -> int:
 
     from sen_server.models import Office, User
 
-    async def work(unit: UnitOfWork) -> list[tuple[Any, ...]]:
+    async def work(unit: UnitOfWork) -> tuple[datetime, list[tuple[Any, ...]]]:
         rows = await unit.session.exec(
             select(User, Office.code).outerjoin(Office).order_by(User.username)
         )
         unit.audit(AuditEntry(action="admin.user_list", object_type="user"))
-        return list(rows.all())
+        return unit.runtime.now(), list(rows.all())
 
-    for user, office in asyncio.run(_with_unit(settings, work)):
-        flags = ("disabled " if user.disabled else "") + ("locked" if user.locked_until else "")
+    now, rows = asyncio.run(_with_unit(settings, work))
+    for user, office in rows:
+        # A lock that has run out is no lock: the user can log in again.
+        locked = user.locked_until is not None and now < user.locked_until
+        flags = ("disabled " if user.disabled else "") + ("locked" if locked else "")
         print(
             f"{user.username:<14} {user.program:<4} {','.join(user.roles):<20} "
             f"{office or '-':<10} {flags}"
@@ -215,7 +223,9 @@ def cmd_audit_verify(_: argparse.Namespace, settings: ServerSettings) -> int:
         runtime = Runtime.build(settings)
         try:
             async with runtime.sessions() as session:
-                return await verify_chain(session, runtime.signer)
+                return await verify_chain(
+                    session, runtime.signer, checkpoint_every=settings.audit_checkpoint_every
+                )
         finally:
             await runtime.engine.dispose()
 

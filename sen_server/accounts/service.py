@@ -99,9 +99,7 @@ async def create_user(
         program=spec.program,
         roles=sorted(set(spec.roles)),
         office_id=(await office_by_code(session, spec.office)).id if spec.office else None,
-        supervisor_id=(await user_by_name(session, spec.supervisor)).id
-        if spec.supervisor
-        else None,
+        supervisor_id=await _supervisor_id(session, spec.supervisor),
         password_hash="",
         password_changed_at=now,
         created_at=now,
@@ -110,6 +108,16 @@ async def create_user(
     session.add(user)
     await session.flush()
     return user
+
+
+async def _supervisor_id(session: AsyncSession, username: str | None) -> int | None:
+    if not username:
+        return None
+    try:
+        return (await user_by_name(session, username)).id
+    except AccountError:
+        # Name the field that is wrong, not the account being created.
+        raise AccountError(f"supervisor: no such user {username!r}") from None
 
 
 async def set_roles(session: AsyncSession, username: str, roles: list[str]) -> User:

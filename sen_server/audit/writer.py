@@ -69,6 +69,10 @@ async def append_audit(
     signer: CheckpointSigner,
     checkpoint_every: int,
 ) -> list[AuditRecord]:
+    # Take every row lock the unit of work needs *before* the chain lock: a transaction
+    # holding the chain lock must never wait for a row that a transaction queued on the
+    # chain lock holds (a deadlock). A text() statement does not autoflush by itself.
+    await session.flush()
     await lock_chain(session)
     seq, prev_hash = await chain_head(session)
     at = now

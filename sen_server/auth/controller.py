@@ -60,11 +60,13 @@ class AuthController(Controller):
                 source=source,
             )
             user = outcome.user
-            if user is not None:
+            # Only a successful logon acts as the user: a failed one may be anybody's guess,
+            # so it stays anonymous and names the username tried in its details.
+            if user is not None and outcome.auth is not None:
                 unit.actor = AuditActor(
                     username=user.username,
                     roles=tuple(sorted(user.roles)),
-                    session=outcome.auth.public_id if outcome.auth else None,
+                    session=outcome.auth.public_id,
                     source=source,
                 )
             if outcome.audit:

@@ -1,5 +1,6 @@
 """Logon, lockout, password change and rules acknowledgment (SPEC §10)."""
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -36,8 +37,19 @@ async def attempt_login(
     The caller answers every failure the same way, so an unknown user, a wrong password, a
     disabled and a locked account cannot be told apart from outside.
     """
-    user = (await session.exec(select(User).where(User.username == username))).first()
-    matches, needs_rehash = verify_password(user.password_hash if user else None, password)
+    # Lock the account row for this transaction (PostgreSQL; SQLite's BEGIN IMMEDIATE already
+    # serialises writers): logons of one account run one after another, so parallel guesses
+    # all see the failures before them and only `lockout_threshold` passwords get checked.
+    # NO KEY UPDATE: rows that merely reference the user (reports, sessions) are not blocked.
+    user = (
+        await session.exec(
+            select(User).where(User.username == username).with_for_update(key_share=True)
+        )
+    ).first()
+    # Argon2 takes ~0.1 s of CPU: off the event loop, so other requests go on meanwhile.
+    matches, needs_rehash = await asyncio.to_thread(
+        verify_password, user.password_hash if user else None, password
+    )
     if user is None:
         # The username tried is recorded (SPEC §9); it is not PII of a report subject.
         return LoginOutcome(

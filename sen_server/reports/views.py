@@ -6,7 +6,7 @@ from sen_server.models import Office, Report, ReportVersion, User
 from shared.catalogue import get_type
 from shared.enums import Priority, ReportStatus, ReportType
 from shared.schemas import Recipients, ReportPublic, ReportSummary, ReportVersionPublic
-from shared.validation import mask_pii
+from shared.validation import REDACTED, mask_pii
 
 
 def report_public(
@@ -66,7 +66,8 @@ def version_public(
         status=ReportStatus(version.status),
         changed_at=version.changed_at,
         changed_by=changed_by,
-        reason=version.reason,
+        # An amendment reason is free text and may repeat what the masked fields hold.
+        reason=REDACTED if masked and version.reason else version.reason,
         title=version.title,
         body=body,
     )
