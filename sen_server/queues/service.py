@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, Select, and_, func, or_
 from sqlmodel import col, select
 
 from sen_server.audit.writer import AuditEntry
@@ -83,8 +84,26 @@ def _filter_conditions(filters: QueueFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _unread(delivery_state: str | None, updated: bool | None) -> bool:
-    return delivery_state == "new" or bool(updated)
+AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
+
+
+def _scoped(statement: AnySelect, queue: Queue, caller: Caller, filters: QueueFilters) -> AnySelect:
+    """The joins a queue's conditions need, and nothing wider.
+
+    "my queue" is driven by the caller's deliveries (an inner join the delivery index can
+    answer); every other queue outer-joins the caller's delivery for its unread mark. The
+    author's office is joined only when a filter names it.
+    """
+    my_delivery = and_(
+        col(Delivery.report_id) == col(Report.id), col(Delivery.user_id) == caller.id
+    )
+    if queue == Queue.MINE:
+        statement = statement.join(Delivery, my_delivery)
+    else:
+        statement = statement.outerjoin(Delivery, my_delivery)
+    if filters.office:
+        statement = statement.outerjoin(Office, col(Office.id) == col(Report.author_office_id))
+    return statement
 
 
 async def queue_page(
@@ -92,41 +111,60 @@ async def queue_page(
 ) -> QueuePage:
     now = unit.runtime.now()
     facts = await policy.reader_facts(unit.session, caller)
-    my_delivery = and_(
-        col(Delivery.report_id) == col(Report.id), col(Delivery.user_id) == caller.id
-    )
-    conditions = [
-        policy.read_condition(caller, facts),
-        _queue_condition(queue, caller, now),
-        *_filter_conditions(filters),
-    ]
-    base = (
-        select(Report, User.username, Office.code, Delivery.state, Delivery.updated)  # type: ignore[call-overload]
-        .join(User, col(User.id) == col(Report.author_id))
-        .outerjoin(Office, col(Office.id) == col(Report.author_office_id))
-        .outerjoin(Delivery, my_delivery)
-        .where(*conditions)
-    )
+    readable = policy.read_condition(caller, facts)
+    conditions = [readable, _queue_condition(queue, caller, now), *_filter_conditions(filters)]
     order = (
         col(Report.submitted_at) if queue in (Queue.MINE, Queue.IROC) else col(Report.updated_at)
     )
-    rows = (
+    unread_filter = or_(col(Delivery.state) == "new", col(Delivery.updated).is_(True))
+    # Two steps, so that a deep page stays cheap: first the ids of the page, sorted and
+    # skipped over narrow rows (with the queue's totals counted in the same pass); then
+    # the (at most 500) rows themselves, bodies and all.
+    page = (
         await unit.session.exec(
-            base.order_by(order.desc(), col(Report.id).desc()).offset(offset).limit(limit + 1)
+            _scoped(
+                select(
+                    Report.id, func.count().over(), func.count().filter(unread_filter).over()
+                ).select_from(Report),
+                queue,
+                caller,
+                filters,
+            )
+            .where(*conditions)
+            .order_by(order.desc(), col(Report.id).desc())
+            .offset(offset)
+            .limit(limit + 1)
         )
     ).all()
-    counted = (
-        select(
-            func.count(),
-            func.count().filter(or_(col(Delivery.state) == "new", col(Delivery.updated).is_(True))),
-        )
-        .select_from(Report)
-        .join(User, col(User.id) == col(Report.author_id))
-        .outerjoin(Office, col(Office.id) == col(Report.author_office_id))
-        .outerjoin(Delivery, my_delivery)
-        .where(*conditions)
+    if page:
+        total, unread = page[0][1], page[0][2]
+    else:  # past the end: count on its own
+        counted = _scoped(
+            select(func.count(), func.count().filter(unread_filter)).select_from(Report),
+            queue,
+            caller,
+            filters,
+        ).where(*conditions)
+        total, unread = (await unit.session.exec(counted)).one()
+    shown_ids = [row[0] for row in page[:limit]]
+    my_delivery = and_(
+        col(Delivery.report_id) == col(Report.id), col(Delivery.user_id) == caller.id
     )
-    total, unread = (await unit.session.exec(counted)).one()
+    rows = (
+        (
+            await unit.session.exec(
+                select(Report, User.username, Office.code, Delivery.state, Delivery.updated)  # type: ignore[call-overload]
+                .join(User, col(User.id) == col(Report.author_id))
+                .outerjoin(Office, col(Office.id) == col(Report.author_office_id))
+                .outerjoin(Delivery, my_delivery)
+                # Read rights are checked again on the rows actually shown.
+                .where(col(Report.id).in_(shown_ids), readable)
+            )
+        ).all()
+        if shown_ids
+        else []
+    )
+    by_id = {row[0].id: row for row in rows}
     items = [
         QueueItem(
             **report_summary(report, author, office).model_dump(),
@@ -134,7 +172,9 @@ async def queue_page(
             updated=bool(updated),
             summarised=report.summarised_at is not None,
         )
-        for report, author, office, state, updated in rows[:limit]
+        for report, author, office, state, updated in (
+            by_id[report_id] for report_id in shown_ids if report_id in by_id
+        )
     ]
     unit.audit(
         AuditEntry(
@@ -153,7 +193,7 @@ async def queue_page(
         items=items,
         total=int(total),
         unread=int(unread),
-        next_offset=offset + limit if len(rows) > limit else None,
+        next_offset=offset + limit if len(page) > limit else None,
         limit=limit,
     )
 
@@ -176,21 +216,18 @@ async def queue_counts(unit: UnitOfWork, caller: Caller) -> dict[str, QueueCount
     counts: dict[str, QueueCount] = {}
     now = unit.runtime.now()
     facts = await policy.reader_facts(unit.session, caller)
-    my_delivery = and_(
-        col(Delivery.report_id) == col(Report.id), col(Delivery.user_id) == caller.id
-    )
     for queue in queues_for(caller):
-        statement = (
+        statement = _scoped(
             select(
                 func.count(),
                 func.count().filter(
                     or_(col(Delivery.state) == "new", col(Delivery.updated).is_(True))
                 ),
-            )
-            .select_from(Report)
-            .outerjoin(Delivery, my_delivery)
-            .where(policy.read_condition(caller, facts), _queue_condition(queue, caller, now))
-        )
+            ).select_from(Report),
+            queue,
+            caller,
+            QueueFilters(),
+        ).where(policy.read_condition(caller, facts), _queue_condition(queue, caller, now))
         total, unread = (await unit.session.exec(statement)).one()
         counts[queue.value] = QueueCount(total=int(total), unread=int(unread))
     unit.audit(AuditEntry(action="queue.counts", object_type="queue"))
