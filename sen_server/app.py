@@ -54,10 +54,12 @@ def access_log_middleware(app: ASGIApp) -> ASGIApp:
         try:
             await app(scope, receive, send_wrapper)
         finally:
+            # The route's template, not the raw path: a path segment is whatever the client
+            # typed, and may be personal data.
             log.info(
                 "%s %s %s %.1fms",
                 scope.get("method", ""),
-                scope["path"],
+                scope.get("path_template") or "(unmatched)",
                 status,
                 (time.perf_counter() - started) * 1000,
             )

@@ -5,13 +5,34 @@ unknown fields so that a typo is an error naming the field, not silently dropped
 """
 
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from shared.enums import AuditOutcome, Priority, Program, ReportStatus, ReportType, Role
 
 T = TypeVar("T")
+
+
+def _datetime_text_only(value: Any) -> Any:
+    # JSON numbers would otherwise be taken as Unix timestamps (12345 → 1970).
+    if value is None or isinstance(value, str | datetime):
+        return value
+    raise ValueError("must be an ISO 8601 date and time with a UTC offset")
+
+
+def _whole_number_only(value: Any) -> Any:
+    # The framework validates leniently ("1" → 1, true → 1); a version must be a number.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a whole number")
+    return value
+
+
+# The version an edit was based on; a stale one gets 409.
+VersionNumber = Annotated[int, BeforeValidator(_whole_number_only)]
+
+# A request's event time: ISO 8601 text with an offset, never a bare number or naive time.
+EventAt = Annotated[AwareDatetime | None, BeforeValidator(_datetime_text_only)]
 
 MAX_PAGE = 500
 
@@ -108,7 +129,7 @@ class MePublic(BaseModel):
 class ReportCreate(Strict):
     type: ReportType
     title: str = Field(default="", max_length=300)
-    event_at: datetime | None = None
+    event_at: EventAt = None
     priority: Priority | None = None  # default from the type (SPOT: flash)
     case_number: str | None = Field(default=None, max_length=64)
     body: dict[str, Any] = {}
@@ -116,9 +137,9 @@ class ReportCreate(Strict):
 
 
 class ReportUpdate(Strict):
-    base_version: int  # the version this edit was based on; stale → 409
+    base_version: VersionNumber  # the version this edit was based on; stale → 409
     title: str | None = Field(default=None, max_length=300)
-    event_at: datetime | None = None
+    event_at: EventAt = None
     priority: Priority | None = None
     case_number: str | None = Field(default=None, max_length=64)
     body: dict[str, Any] | None = None
@@ -126,7 +147,7 @@ class ReportUpdate(Strict):
 
 
 class VersionedAction(Strict):
-    base_version: int
+    base_version: VersionNumber
 
 
 class AmendRequest(ReportUpdate):
@@ -211,7 +232,7 @@ class AuditRecordPublic(BaseModel):
 
 
 class ReviewDecision(Strict):
-    base_version: int
+    base_version: VersionNumber
     comment: str | None = Field(default=None, max_length=4000)
 
 
@@ -293,7 +314,7 @@ class UserRef(BaseModel):
 class DispositionUpdate(Strict):
     """LEARA disposition change: an amendment of the LEARA body's disposition fields."""
 
-    base_version: int
+    base_version: VersionNumber
     disposition_status: str
     disposition_narrative: str | None = Field(default=None, max_length=20_000)
     completed_at: datetime | None = None

@@ -83,3 +83,16 @@ def search_condition(dialect: str, terms: list[str], *, titles_only: bool) -> Co
             q=expression
         )
     return col(Report.id).in_(matches.columns(column("report_id", String)))
+
+
+async def purge_deleted_text(session: AsyncSession) -> None:
+    """Make deleted report text unrecoverable from the search index.
+
+    FTS5 keeps a deleted row's tokens in its segments until they are merged, and SQLite 3.40
+    (what Python 3.11 ships here) has no FTS5 secure-delete; so merge now. Used when a
+    report leaves the system (draft deletion), not on every save. On PostgreSQL the row is
+    simply gone.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        optimize = text("INSERT INTO report_fts(report_fts) VALUES('optimize')")
+        await session.exec(optimize)  # type: ignore[call-overload]

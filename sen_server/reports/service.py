@@ -24,7 +24,7 @@ from sen_server.reports.common import (
     version_conflict,
 )
 from sen_server.reports.ids import next_report_id
-from sen_server.reports.search import index_report, unindex_report
+from sen_server.reports.search import index_report, purge_deleted_text, unindex_report
 from sen_server.reports.views import version_public
 from sen_server.routing.recipients import manual_recipient_errors
 from sen_server.routing.rules import configured_review_policy
@@ -169,6 +169,7 @@ async def delete_report(
         await unit.session.delete(version)
     await unindex_report(unit.session, report_id)
     await unit.session.delete(report)
+    await purge_deleted_text(unit.session)
     unit.audit(report_entry("report.delete", report_id, type=report.type))
 
 
