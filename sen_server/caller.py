@@ -10,11 +10,11 @@ from litestar.di import NamedDependency
 
 from sen_server.audit.writer import AuditActor, AuditEntry
 from sen_server.auth.gates import owes_password_change, owes_rules_acknowledgment
-from sen_server.auth.sessions import find_session, session_problem, touch
+from sen_server.auth.sessions import find_session, needs_touch, session_problem, touch
 from sen_server.errors import ApiError
 from sen_server.models import AuthSession, User
 from sen_server.runtime import Runtime
-from sen_server.unit import UnitOfWork, record_alone
+from sen_server.unit import record_alone
 from shared.enums import Role
 
 # Reachable while a password change or rules acknowledgment is owed (SPEC §11).
@@ -76,17 +76,18 @@ async def provide_caller(request: Request[Any, Any, Any], state: State) -> Calle
     if token is None:
         raise ApiError(401, "unauthenticated", "Log in first: no bearer token was sent.")
     now = runtime.now()
-    async with UnitOfWork(runtime, anonymous) as unit:
-        found = await find_session(unit.session, token)
-        problem = (
-            "invalid_token"
-            if found is None
-            else session_problem(
-                found[0], found[1], now, timedelta(minutes=runtime.settings.session_idle_minutes)
-            )
+    async with runtime.read_sessions() as session:
+        found = await find_session(session, token)
+    problem = (
+        "invalid_token"
+        if found is None
+        else session_problem(
+            found[0], found[1], now, timedelta(minutes=runtime.settings.session_idle_minutes)
         )
-        if found is not None and not problem:
-            await touch(unit.session, found[0], now)
+    )
+    if found is not None and not problem and needs_touch(found[0], now):
+        async with runtime.sessions() as session, session.begin():
+            await touch(session, found[0], now)
     if problem or found is None:
         await record_alone(
             runtime,

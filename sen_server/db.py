@@ -10,6 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sen_server.settings import ServerSettings
 
+READ_ONLY_OPTION = "sen_read_only"
+
 
 def create_engine(settings: ServerSettings) -> AsyncEngine:
     url = settings.resolved_database_url
@@ -21,7 +23,15 @@ def create_engine(settings: ServerSettings) -> AsyncEngine:
         )
         _configure_sqlite(engine, settings.sqlite_synchronous)
         return engine
-    return create_async_engine(url, hide_parameters=True, pool_size=10, max_overflow=10)
+    return create_async_engine(
+        url,
+        hide_parameters=True,
+        pool_size=10,
+        max_overflow=10,
+        # The need-to-know condition makes the planner's cost estimates large enough to
+        # trigger JIT compilation, which cost more than the query itself (bench/README.md).
+        connect_args={"server_settings": {"jit": "off"}},
+    )
 
 
 def _configure_sqlite(engine: AsyncEngine, synchronous: str) -> None:
@@ -44,11 +54,19 @@ def _configure_sqlite(engine: AsyncEngine, synchronous: str) -> None:
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Read-only work (token checks) must not queue behind writers for the write lock.
+        read_only = conn.get_execution_options().get(READ_ONLY_OPTION)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+
+
+def read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for reads that write nothing: on SQLite they take no write lock."""
+    reader = engine.execution_options(**{READ_ONLY_OPTION: True})
+    return async_sessionmaker(reader, class_=AsyncSession, expire_on_commit=False)
 
 
 @asynccontextmanager

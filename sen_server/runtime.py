@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sen_server.audit.signing import CheckpointSigner
-from sen_server.db import create_engine, session_factory
+from sen_server.db import create_engine, read_session_factory, session_factory
 from sen_server.events.bus import Wakeup
 from sen_server.settings import ServerSettings
 
@@ -24,6 +24,7 @@ class Runtime:
     settings: ServerSettings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    read_sessions: async_sessionmaker[AsyncSession]
     signer: CheckpointSigner
     # Injected in tests so that lockouts, expiry and late flags can be checked without sleeps.
     clock: Clock = field(default=system_clock)
@@ -37,6 +38,7 @@ class Runtime:
             settings=settings,
             engine=engine,
             sessions=session_factory(engine),
+            read_sessions=read_session_factory(engine),
             signer=CheckpointSigner.load_or_create(settings.resolved_audit_key_file),
             clock=clock or system_clock,
         )

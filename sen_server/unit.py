@@ -4,8 +4,14 @@ Handlers add audit entries as they go; on success the entries are chained as the
 statements before COMMIT, so no change commits without its record and no content is
 answered before its record is durable. On an audited refusal (ApiError with ``audit``) the
 work is rolled back and the refusal alone is recorded, in a transaction of its own.
+
+A read-only unit (views, lists, queues) reads in a transaction that takes no write lock
+(SQLite's single writer is not held while a long queue page is computed), then writes its
+audit records, and any small follow-up writes such as marking a delivery read, in a short
+write transaction of their own before the response leaves.
 """
 
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,13 +21,17 @@ from sen_server.errors import ApiError
 from sen_server.events.store import EventDraft, append_events
 from sen_server.runtime import Runtime
 
+FollowUpWrite = Callable[[AsyncSession], Awaitable[None]]
+
 
 class UnitOfWork:
-    def __init__(self, runtime: Runtime, actor: AuditActor) -> None:
+    def __init__(self, runtime: Runtime, actor: AuditActor, *, read_only: bool = False) -> None:
         self.runtime = runtime
         self.actor = actor
+        self.read_only = read_only
         self.entries: list[AuditEntry] = []
         self.events: list[EventDraft] = []
+        self.follow_ups: list[FollowUpWrite] = []
         self._session: AsyncSession | None = None
 
     @property
@@ -37,8 +47,16 @@ class UnitOfWork:
         """Publish a live event when (and only if) this unit commits."""
         self.events.append(event)
 
+    async def write(self, work: FollowUpWrite) -> None:
+        """A write: now in a read-write unit, in the closing write transaction otherwise."""
+        if self.read_only:
+            self.follow_ups.append(work)
+        else:
+            await work(self.session)
+
     async def __aenter__(self) -> "UnitOfWork":
-        self._session = self.runtime.sessions()
+        factory = self.runtime.read_sessions if self.read_only else self.runtime.sessions
+        self._session = factory()
         await self._session.begin()
         return self
 
@@ -49,18 +67,19 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session = self.session
+        if exc is None and self.read_only:
+            await session.close()
+            self._session = None
+            writer = self.runtime.sessions()
+            try:
+                await writer.begin()
+                await self._finish(writer)
+            finally:
+                await writer.close()
+            return
         try:
             if exc is None:
-                if self.entries:
-                    await self._append(session, self.entries)
-                if self.events:
-                    await lock_chain(session)  # held already if audited; positions in order
-                    await append_events(
-                        session, self.events, self.actor.username, self.runtime.now()
-                    )
-                await session.commit()
-                if self.events:
-                    self.runtime.wakeup.fire()
+                await self._finish(session)
                 return
             await session.rollback()
         finally:
@@ -68,6 +87,19 @@ class UnitOfWork:
             self._session = None
         if isinstance(exc, ApiError) and exc.audit is not None:
             await record_alone(self.runtime, self.actor, exc.audit)
+
+    async def _finish(self, session: AsyncSession) -> None:
+        """Follow-up writes, audit records and events, then COMMIT."""
+        for work in self.follow_ups:
+            await work(session)
+        if self.entries:
+            await self._append(session, self.entries)
+        if self.events:
+            await lock_chain(session)  # held already if audited; positions in order
+            await append_events(session, self.events, self.actor.username, self.runtime.now())
+        await session.commit()
+        if self.events:
+            self.runtime.wakeup.fire()
 
     async def _append(self, session: AsyncSession, entries: list[AuditEntry]) -> None:
         settings = self.runtime.settings

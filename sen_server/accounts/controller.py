@@ -40,7 +40,7 @@ class DirectoryController(Controller):
             statement = statement.where(
                 or_(col(User.username).ilike(pattern), col(User.display_name).ilike(pattern))
             )
-        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+        async with UnitOfWork(runtime_of(state), caller.actor, read_only=True) as unit:
             rows = (await unit.session.exec(statement)).all()
             unit.audit(AuditEntry(action="directory.users", details={"results": len(rows)}))
         return [
@@ -49,7 +49,7 @@ class DirectoryController(Controller):
 
     @get("/offices")
     async def offices(self, state: State, caller: CallerDep) -> list[OfficeRef]:
-        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+        async with UnitOfWork(runtime_of(state), caller.actor, read_only=True) as unit:
             rows = (await unit.session.exec(select(Office).order_by(col(Office.code)))).all()
             unit.audit(AuditEntry(action="directory.offices"))
         return [ref for o in rows if (ref := office_ref(o)) is not None]

@@ -57,7 +57,7 @@ class AuditController(Controller):
             conditions.append(col(AuditRecord.at) >= since)
         if until:
             conditions.append(col(AuditRecord.at) < until)
-        async with UnitOfWork(runtime, caller.actor) as unit:
+        async with UnitOfWork(runtime, caller.actor, read_only=True) as unit:
             rows = (
                 await unit.session.exec(
                     select(AuditRecord)

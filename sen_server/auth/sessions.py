@@ -62,10 +62,15 @@ async def find_session(session: AsyncSession, token: str) -> tuple[AuthSession, 
     return (row[0], row[1]) if row else None
 
 
+def needs_touch(auth: AuthSession, now: datetime) -> bool:
+    return now - auth.last_seen_at >= LAST_SEEN_GRANULARITY
+
+
 async def touch(session: AsyncSession, auth: AuthSession, now: datetime) -> None:
-    if now - auth.last_seen_at >= LAST_SEEN_GRANULARITY:
-        auth.last_seen_at = now
-        session.add(auth)
+    await session.exec(
+        update(AuthSession).where(col(AuthSession.id) == auth.id).values(last_seen_at=now)
+    )
+    auth.last_seen_at = now
 
 
 async def revoke_user_sessions(

@@ -22,7 +22,7 @@ class QueueController(Controller):
     @get("/counts")
     async def counts(self, state: State, caller: CallerDep) -> dict[str, QueueCount]:
         """Total and unread rows of each queue this caller has."""
-        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+        async with UnitOfWork(runtime_of(state), caller.actor, read_only=True) as unit:
             return await queue_counts(unit, caller)
 
     @get("/{queue:str}")
@@ -44,5 +44,5 @@ class QueueController(Controller):
         if queue not in Queue._value2member_map_:
             raise ApiError(404, "not_found", f"No such queue; try one of {', '.join(Queue)}.")
         filters = QueueFilters(type, status, priority, office, since, until)
-        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+        async with UnitOfWork(runtime_of(state), caller.actor, read_only=True) as unit:
             return await queue_page(unit, caller, Queue(queue), filters, offset, limit)

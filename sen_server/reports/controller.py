@@ -82,12 +82,12 @@ class ReportController(Controller):
     ) -> Page[ReportSummary]:
         """Reports the caller may read; q searches titles and narratives (all words)."""
         filters = ReportFilters(type, status, priority, mine, since, until, q)
-        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+        async with UnitOfWork(runtime_of(state), caller.actor, read_only=True) as unit:
             return await list_reports(unit, caller, filters, offset, limit)
 
     @get("/{report_id:str}")
     async def detail(self, state: State, caller: CallerDep, report_id: ReportId) -> ReportPublic:
-        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+        async with UnitOfWork(runtime_of(state), caller.actor, read_only=True) as unit:
             return await service.view_report(unit, caller, report_id)
 
     @patch("/{report_id:str}")
@@ -157,5 +157,5 @@ class ReportController(Controller):
     async def versions(
         self, state: State, caller: CallerDep, report_id: ReportId
     ) -> list[ReportVersionPublic]:
-        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+        async with UnitOfWork(runtime_of(state), caller.actor, read_only=True) as unit:
             return await service.report_versions(unit, caller, report_id)

@@ -308,7 +308,8 @@ async def view_report(unit: UnitOfWork, caller: Caller, report_id: str) -> Repor
     report = await policy.readable_report(unit.session, caller, report_id)
     if report is None:
         raise denied("report.view", report_id)
-    await mark_read(unit, report, caller.id)
+    now = unit.runtime.now()
+    await unit.write(lambda session: mark_read(session, report.id, caller.id, now))
     public = await to_public(unit, caller, report)
     unit.audit(report_entry("report.view", report.id, version=report.version, masked=public.masked))
     return public

@@ -43,7 +43,7 @@ class FollowUpController(Controller):
         self, state: State, caller: CallerDep, report_id: ReportId
     ) -> list[DeliveryPublic]:
         """Who received the report and whether they read and acknowledged it."""
-        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+        async with UnitOfWork(runtime_of(state), caller.actor, read_only=True) as unit:
             return await followups.routing_status(unit, caller, report_id)
 
     @post("/close", status_code=HTTP_200_OK)
@@ -74,7 +74,7 @@ class FollowUpController(Controller):
         to_version: Annotated[int, Parameter(ge=1)],
     ) -> VersionComparison:
         """Field-by-field differences between two versions."""
-        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+        async with UnitOfWork(runtime_of(state), caller.actor, read_only=True) as unit:
             return await followups.compare_versions(
                 unit, caller, report_id, from_version, to_version
             )

@@ -1,6 +1,9 @@
 """Deliveries: one per recipient user, new → read → acknowledged."""
 
+from datetime import datetime
+
 from sqlmodel import col, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sen_server.events.store import report_event
 from sen_server.models import Delivery, Report
@@ -34,11 +37,11 @@ async def route_report(unit: UnitOfWork, report: Report) -> list[int]:
     return [r.user.id or 0 for r in recipients]
 
 
-async def mark_read(unit: UnitOfWork, report: Report, user_id: int) -> None:
-    now = unit.runtime.now()
+async def mark_read(session: AsyncSession, report_id: str, user_id: int, now: datetime) -> None:
+    """The recipient opened the report: new → read, and no longer 'updated'."""
     delivery = (
-        await unit.session.exec(
-            select(Delivery).where(Delivery.report_id == report.id, Delivery.user_id == user_id)
+        await session.exec(
+            select(Delivery).where(Delivery.report_id == report_id, Delivery.user_id == user_id)
         )
     ).first()
     if delivery is None:
@@ -47,7 +50,7 @@ async def mark_read(unit: UnitOfWork, report: Report, user_id: int) -> None:
         delivery.state = "read"
         delivery.read_at = now
     delivery.updated = False
-    unit.session.add(delivery)
+    session.add(delivery)
 
 
 async def mark_updated(unit: UnitOfWork, report: Report) -> None:
