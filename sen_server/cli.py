@@ -55,6 +55,8 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
         log_level="info",
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
+        # Open event streams never finish by themselves; don't let them block a restart.
+        timeout_graceful_shutdown=5,
     )
     return 0
 
@@ -95,7 +97,7 @@ def cmd_user_add(args: argparse.Namespace, settings: ServerSettings) -> int:
     return 0
 
 
-def cmd_user_list(_: argparse.Namespace, settings: ServerSettings) -> int:
+def cmd_user_list(args: argparse.Namespace, settings: ServerSettings) -> int:
     from sqlmodel import select
 
     from sen_server.models import Office, User
@@ -108,6 +110,21 @@ def cmd_user_list(_: argparse.Namespace, settings: ServerSettings) -> int:
         return unit.runtime.now(), list(rows.all())
 
     now, rows = asyncio.run(_with_unit(settings, work))
+    if args.json:
+        listing = [
+            {
+                "username": user.username,
+                "display_name": user.display_name,
+                "program": user.program,
+                "roles": user.roles,
+                "office": office,
+                "disabled": user.disabled,
+                "locked": user.locked_until is not None and now < user.locked_until,
+            }
+            for user, office in rows
+        ]
+        print(json.dumps(listing, indent=2))
+        return 0
     for user, office in rows:
         # A lock that has run out is no lock: the user can log in again.
         locked = user.locked_until is not None and now < user.locked_until
@@ -277,7 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--phone", default="")
     add.add_argument("--password", help="temporary password (default: generated)")
     add.set_defaults(func=cmd_user_add)
-    user.add_parser("list").set_defaults(func=cmd_user_list)
+    listing = user.add_parser("list", help="accounts, one a line (or --json)")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    listing.set_defaults(func=cmd_user_list)
     roles = user.add_parser("roles", help="replace a user's roles")
     roles.add_argument("username")
     roles.add_argument("roles", help="comma-separated")

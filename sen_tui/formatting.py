@@ -1,0 +1,34 @@
+"""How values read on screen. Times are shown in UTC ("Z"), as operations centres use."""
+
+from datetime import UTC, datetime
+
+from rich.text import Text
+
+from shared.enums import Priority
+
+PRIORITY_STYLES = {Priority.FLASH: "bold red", Priority.PRIORITY: "bold yellow"}
+
+
+def when(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%MZ")
+
+
+def short_when(moment: datetime | None) -> str:
+    if moment is None:
+        return "—"
+    return moment.astimezone(UTC).strftime("%m-%d %H:%MZ")
+
+
+def words(value: str) -> str:
+    """An enum value as words: "assault_on_employee" -> "assault on employee"."""
+    return value.replace("_", " ")
+
+
+def priority_text(priority: Priority | str) -> Text:
+    value = Priority(priority)
+    return Text(
+        value.value.upper() if value is Priority.FLASH else value.value,
+        style=PRIORITY_STYLES.get(value, ""),
+    )

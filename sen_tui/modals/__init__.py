@@ -1,0 +1,1 @@
+"""ModalScreen[T] dialogs."""

@@ -1,0 +1,48 @@
+"""A question with a few labelled answers; dismisses with the chosen answer's id."""
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Label, Static
+
+from sen_tui.screens.base import SenModal
+
+
+class ChoiceModal(SenModal[str | None]):
+    DEFAULT_CSS = """
+    ChoiceModal { align: center middle; }
+    ChoiceModal > Vertical {
+        width: 76; max-width: 100%; height: auto;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    ChoiceModal .dialog-title { text-style: bold; }
+    ChoiceModal Horizontal { height: auto; margin-top: 1; }
+    ChoiceModal Button { margin-right: 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, title: str, question: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text, self.question, self.choices = title, question, choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self.title_text), classes="dialog-title")
+            yield Label(Text(self.question))
+            with Horizontal():
+                for index, (choice_id, label) in enumerate(self.choices):
+                    yield Button(
+                        label, id=choice_id, variant="primary" if index == 0 else "default"
+                    )
+
+    def on_mount(self) -> None:
+        self.query(Button).first().focus()
+
+    @on(Button.Pressed)
+    def chosen(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,299 @@
+"""Writing a report: a draft saved on demand (ctrl+s) and periodically, then sent for review
+or submitted; or, for a submitted report, an amendment with a reason.
+
+Whatever the server says, the user's input stays in the form: field errors are shown at
+their fields, and a version conflict (409) shows what differs and lets the user choose.
+"""
+
+from typing import Any, Literal
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Input, Select, Static, TextArea
+
+from sen_tui.client import ApiError, ServerUnreachable
+from sen_tui.diff import differences
+from sen_tui.formatting import words
+from sen_tui.modals.choice import ChoiceModal
+from sen_tui.modals.conflict import ConflictModal
+from sen_tui.modals.review import amend_dialog
+from sen_tui.screens.base import SenScreen
+from sen_tui.session import Session
+from sen_tui.widgets.form_fields import FormBlock
+from sen_tui.widgets.marking import MarkingBanner
+from sen_tui.widgets.report_form import FormPayload, ReportForm, comparable_report
+from sen_tui.widgets.session_bar import SessionBar
+from shared.enums import DEFAULT_MARKING, ReportType
+from shared.fields import ReportTypeSpec, ReviewPolicy
+from shared.schemas import ReportPublic
+
+Mode = Literal["edit", "amend"]
+
+
+class ReportFormScreen(SenScreen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save draft", id="form.save"),
+        Binding("ctrl+s", "amend", "Amend", id="form.amend"),
+        Binding("ctrl+r", "send(True)", "Ask review", id="form.request_review"),
+        Binding("ctrl+t", "send(False)", "Submit", id="form.submit"),
+        Binding("escape", "close", "Close", id="form.close"),
+    ]
+
+    def __init__(
+        self,
+        session: Session,
+        spec: ReportTypeSpec,
+        report: ReportPublic | None = None,
+        *,
+        mode: Mode = "edit",
+    ) -> None:
+        super().__init__(id="report-form-screen")
+        self.session = session
+        self.spec = spec
+        self.report = report
+        self.mode = mode
+        self.saved: dict[str, Any] | None = comparable_report(report) if report else None
+        self.conflict_pending = False
+
+    def compose(self) -> ComposeResult:
+        yield MarkingBanner(self.report.marking if self.report else DEFAULT_MARKING)
+        verb = "Amending" if self.mode == "amend" else "Editing" if self.report else "New"
+        yield SessionBar(self.session, title=f"{verb} {self.report.id if self.report else ''}")
+        if self.report and self.report.review_comment and self.mode == "edit":
+            yield Static(
+                Text(f"Returned by the reviewer: {self.report.review_comment}"),
+                id="review-comment",
+            )
+        yield ReportForm(self.spec, self.report)
+        yield Static(Text(self._initial_status()), id="form-status")
+        yield MarkingBanner(
+            self.report.marking if self.report else DEFAULT_MARKING, position="bottom"
+        )
+        yield Footer(compact=True)
+
+    def _initial_status(self) -> str:
+        if self.report is None:
+            return "Not saved yet."
+        return f"{self.report.id} version {self.report.version}, {words(self.report.status)}."
+
+    def on_mount(self) -> None:
+        if self.mode == "edit":
+            self.set_interval(self.session.settings.autosave_seconds, self.autosave)
+        self.call_after_refresh(self._focus_first)
+
+    def _focus_first(self) -> None:
+        self.query_one(ReportForm).query(FormBlock).first().focus_editor()
+
+    @property
+    def form(self) -> ReportForm:
+        return self.query_one(ReportForm)
+
+    def status(self, text: str) -> None:
+        self.query_one("#form-status", Static).update(Text(text))
+
+    def is_dirty(self) -> bool:
+        return self.saved is None or self.form.payload().comparable() != self.saved
+
+    # ---- what is offered ------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":
+            return self.mode == "edit"
+        if action == "amend":
+            return self.mode == "amend"
+        if action == "send":
+            if self.mode != "edit":
+                return False
+            review = bool(parameters and parameters[0])
+            policy = self.spec.review
+            if review:
+                return policy is not ReviewPolicy.NONE
+            return policy is not ReviewPolicy.MANDATORY
+        return True
+
+    # ---- inline feedback ------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def edited(self, event: Input.Changed | TextArea.Changed | Select.Changed) -> None:
+        block = next((a for a in event.control.ancestors if isinstance(a, FormBlock)), None)
+        if block is not None and block.error_text and not block.error_local:
+            block.set_error(None)  # the server's complaint was about the old value
+
+    @on(Input.Blurred)
+    def blurred(self) -> None:
+        self.form.show_errors(self.form.check(for_submit=False, now=self.session.now()), local=True)
+
+    # ---- saving ---------------------------------------------------------------------
+
+    @work(exclusive=True, group="save", exit_on_error=False)
+    async def action_save(self) -> None:
+        if await self.save(explicit=True) is not None:
+            self.notify(
+                "Draft saved.", title=self.report.id if self.report else "Report", markup=False
+            )
+
+    async def autosave(self) -> None:
+        busy = any(w.node is self and w.group == "save" and w.is_running for w in self.workers)
+        if self.session.locked or busy or self.conflict_pending or not self.is_dirty():
+            return
+        self.run_worker(self.save(explicit=False), group="save", exit_on_error=False)
+
+    async def save(self, *, explicit: bool) -> ReportPublic | None:
+        """Create or update the draft on the server; None when it was not saved."""
+        payload = self.form.payload()
+        if payload.event_at_text is not None:
+            self.form.show_errors(
+                self.form.check(for_submit=False, now=self.session.now()), local=not explicit
+            )
+            self.status("Not saved: the event time is not a date and time.")
+            return None
+        client = self.session.client
+        try:
+            if self.report is None:
+                report = await client.create_report(payload.create(ReportType(self.spec.code)))
+            else:
+                report = await client.update_report(
+                    self.report.id, payload.update(self.report.version)
+                )
+        except (ApiError, ServerUnreachable) as exc:
+            return await self.refused(exc, payload, explicit=explicit, retry=self.save)
+        self.saved_as(report, payload)
+        return report
+
+    def saved_as(self, report: ReportPublic, payload: FormPayload) -> None:
+        self.report = report
+        self.saved = payload.comparable()
+        self.conflict_pending = False
+        self.form.clear_errors()
+        moment = self.session.now().strftime("%H:%M:%SZ")
+        self.status(f"Saved {report.id} version {report.version} at {moment}.")
+        self.query_one(SessionBar).query_one("#screen-title", Static).update(
+            Text(f"Editing {report.id}")
+        )
+
+    async def refused(
+        self, exc: Exception, payload: FormPayload, *, explicit: bool, retry: Any
+    ) -> ReportPublic | None:
+        """Show why a write was refused; resolve conflicts when the user is here to ask."""
+        if isinstance(exc, ServerUnreachable):
+            self.status(f"Not saved: {exc} Your input is kept in this form.")
+            if explicit:
+                self.notify(str(exc), title="Not saved", severity="warning", markup=False)
+            return None
+        assert isinstance(exc, ApiError)
+        if exc.reason == "version_conflict" and exc.current_report is not None:
+            return await self.conflict(exc.current_report, payload, explicit=explicit, retry=retry)
+        if exc.field_errors:
+            unplaced = self.form.show_errors(exc.field_errors)
+            extra = "; ".join(f"{e.field}: {e.message}" for e in unplaced)
+            count = len(exc.field_errors)
+            self.status(
+                f"Not saved: {count} problem{'s' * (count > 1)} at the marked fields."
+                + (f" {extra}" if extra else "")
+            )
+        else:
+            self.status(f"Not saved: {exc.detail}")
+        if explicit:
+            self.notify(exc.detail, title="Not saved", severity="error", markup=False)
+        return None
+
+    async def conflict(
+        self, current: ReportPublic, payload: FormPayload, *, explicit: bool, retry: Any
+    ) -> ReportPublic | None:
+        self.conflict_pending = True
+        if not explicit:  # don't spring a dialog on someone who is typing
+            self.status(f"{current.id} changed on the server: press ctrl+s to compare.")
+            return None
+        changes = differences(comparable_report(current), payload.comparable())
+        choice = await self.app.push_screen_wait(ConflictModal(current, changes))
+        if choice == "mine":
+            self.report = current  # base the next write on what is there now
+            return await retry(explicit=True)
+        if choice == "theirs":
+            await self.reload(current)
+            return None
+        self.status(f"Not saved: {current.id} changed on the server. Your input is kept.")
+        return None
+
+    async def reload(self, report: ReportPublic) -> None:
+        self.report = report
+        self.saved = comparable_report(report)
+        self.conflict_pending = False
+        await self.form.remove()
+        await self.mount(ReportForm(self.spec, report), before="#form-status")
+        self.status(f"Loaded {report.id} version {report.version} from the server.")
+
+    # ---- sending --------------------------------------------------------------------
+
+    @work(exclusive=True, group="save", exit_on_error=False)
+    async def action_send(self, review: bool) -> None:
+        if self.is_dirty() and await self.save(explicit=True) is None:
+            return
+        problems = self.form.check(for_submit=True, now=self.session.now())
+        if problems:
+            self.form.show_errors(problems)
+            count = len(problems)
+            self.status(f"Not sent: {count} field{'s' * (count > 1)} to complete or correct.")
+            return
+        report = self.report
+        if report is None:
+            return
+        try:
+            sent = await self.session.client.submit(report.id, report.version, review=review)
+        except (ApiError, ServerUnreachable) as exc:
+            await self.refused(exc, self.form.payload(), explicit=True, retry=self.save)
+            return
+        self.report = sent
+        verb = "Sent for review" if review else "Submitted and routed"
+        self.notify(f"{verb}.", title=sent.id, markup=False)
+        self.dismiss(None)
+
+    @work(exclusive=True, group="save", exit_on_error=False)
+    async def action_amend(self) -> None:
+        report = self.report
+        if report is None:
+            return
+        reason = await self.app.push_screen_wait(amend_dialog(report.id))
+        if not reason:
+            return
+        await self.send_amendment(reason, explicit=True)
+
+    async def send_amendment(self, reason: str, *, explicit: bool) -> ReportPublic | None:
+        report = self.report
+        if report is None:
+            return None
+        payload = self.form.payload()
+        try:
+            amended = await self.session.client.amend(
+                report.id, payload.amend(report.version, reason)
+            )
+        except (ApiError, ServerUnreachable) as exc:
+
+            async def again(*, explicit: bool) -> ReportPublic | None:
+                return await self.send_amendment(reason, explicit=explicit)
+
+            return await self.refused(exc, payload, explicit=explicit, retry=again)
+        self.saved_as(amended, payload)
+        self.notify(f"Amended: version {amended.version}.", title=amended.id, markup=False)
+        self.dismiss(None)
+        return amended
+
+    # ---- leaving --------------------------------------------------------------------
+
+    @work(exclusive=True, group="close", exit_on_error=False)
+    async def action_close(self) -> None:
+        if not self.is_dirty():
+            self.dismiss(None)
+            return
+        choices = [("keep", "Keep editing"), ("discard", "Discard changes")]
+        if self.mode == "edit":
+            choices.insert(0, ("save", "Save draft and close"))
+        choice = await self.app.push_screen_wait(
+            ChoiceModal("Unsaved changes", "This form has changes that are not saved.", choices)
+        )
+        if choice == "discard" or (choice == "save" and await self.save(explicit=True) is not None):
+            self.dismiss(None)

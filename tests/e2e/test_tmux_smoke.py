@@ -1,0 +1,124 @@
+"""`sen demo` in a real terminal (tmux), driven by keys as a new user would: pick a demo
+account, log in, acknowledge the rules, see the queue, quit; the embedded server is gone."""
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
+]
+
+DEMO_REPORTS = 20  # enough to fill a queue; the default few hundred take longer to build
+
+
+def tmux(*args: str) -> str:
+    done = subprocess.run(["tmux", *args], capture_output=True, text=True, check=False)
+    return done.stdout
+
+
+class Terminal:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def screen(self) -> str:
+        return tmux("capture-pane", "-p", "-t", self.name)
+
+    def alive(self) -> bool:
+        return (
+            subprocess.run(
+                ["tmux", "has-session", "-t", self.name], capture_output=True, check=False
+            ).returncode
+            == 0
+        )
+
+    def keys(self, *keys: str) -> None:
+        tmux("send-keys", "-t", self.name, *keys)
+
+    def wait_for(self, check: Callable[[str], object], what: str, timeout: float = 60) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if check(text):
+                return text
+            time.sleep(0.2)  # polling another process's screen, with a deadline
+        raise AssertionError(f"timed out waiting for {what}; screen:\n{self.screen()}")
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[tuple[Terminal, Path]]:
+    name = f"sen-smoke-{uuid.uuid4().hex[:8]}"
+    exit_file = tmp_path / "exit-status"
+    env = {
+        "SEN_CLIENT_CONFIG": str(tmp_path / "none.toml"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "TERM": "xterm-256color",
+    }
+    command = " ".join(
+        [
+            "env",
+            *(f"{k}={shlex.quote(v)}" for k, v in env.items()),
+            shlex.quote(sys.executable),
+            "-m",
+            "sen_tui",
+            "demo",
+            "--reports",
+            str(DEMO_REPORTS),
+            f"; echo $? > {shlex.quote(str(exit_file))}",
+        ]
+    )
+    cwd = Path(__file__).resolve().parents[2]
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", "-c", str(cwd), command],
+        check=True,
+        env={**os.environ, "TMUX": ""},
+    )
+    try:
+        yield Terminal(name), exit_file
+    finally:
+        if Terminal(name).alive():
+            tmux("kill-session", "-t", name)
+
+
+def demo_server_running(port: str) -> bool:
+    listing = subprocess.run(["ps", "-ww", "-eo", "args"], capture_output=True, text=True).stdout
+    return any(
+        "sen_server.cli serve" in line and f"--port {port}" in line for line in listing.splitlines()
+    )
+
+
+def test_demo_from_the_keyboard(terminal: tuple[Terminal, Path]) -> None:
+    term, exit_file = terminal
+    # Building the synthetic database takes a while on two busy cores.
+    term.wait_for(lambda s: "choose an account" in s, "the demo accounts", timeout=300)
+    screen = term.wait_for(lambda s: "agent.nyc" in s, "the account list")
+    assert "synthetic" in screen and "password" in screen
+    term.keys("Enter")  # agent.nyc is first
+    screen = term.wait_for(lambda s: "SYSTEM-USE NOTICE" in s and "Government" in s, "notice")
+    port = re.search(r"demo server 127\.0\.0\.1:(\d+)", screen)
+    assert port, screen
+    assert demo_server_running(port.group(1))
+    term.keys("Enter")  # the demo password is filled in; "Log in" has the focus
+    term.wait_for(lambda s: "Rules of Behavior" in s and "I acknowledge" in s, "the rules")
+    term.keys("a")
+    term.wait_for(lambda s: "My queue" in s and "Drafts" in s, "the queue tabs")
+    loaded = re.compile(r"\d+-\d+ of \d+ · page|nothing here")
+    screen = term.wait_for(lambda s: loaded.search(s) and "● live" in s, "the queue, live")
+    assert "agent.nyc" in screen
+    term.keys("C-q")
+    deadline = time.monotonic() + 60
+    while term.alive() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not term.alive(), "sen demo did not quit on ctrl+q"
+    assert exit_file.read_text().strip() == "0"
+    assert not demo_server_running(port.group(1)), "the embedded server outlived sen demo"

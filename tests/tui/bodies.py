@@ -1,0 +1,28 @@
+"""Fixed, synthetic report content for the client's tests."""
+
+from typing import Any
+
+EVENT_AT = "2026-03-01T09:30:00Z"
+
+
+def sir_body(subjects: int = 0) -> dict[str, Any]:
+    return {
+        "category": "seizure",
+        "location": {"facility": "Cargo terminal 4", "city": "Jamaica", "state": "NY"},
+        "narrative": "Synthetic narrative: a routine inspection found undeclared goods.",
+        "reporting_contact": {"name": "Synthetic Agent", "title": "Special Agent"},
+        "subjects": [
+            {"role": "suspect", "first_name": f"Synthetic{n}", "last_name": "Person"}
+            for n in range(subjects)
+        ],
+    }
+
+
+def spot_body() -> dict[str, Any]:
+    return {
+        "subject_line": "Synthetic threat to the field office",
+        "threat_type": "threat_to_facility",
+        "summary": "Synthetic summary of an imminent threat.",
+        "reporting_officer": {"name": "Synthetic Officer"},
+        "authorizing_office": "FOD-NYC",
+    }

@@ -1,0 +1,137 @@
+"""Fixed data for snapshot tests: the demo organisation plus a handful of reports written
+through the real API with a frozen clock, so that every ID, time and version is the same on
+every run. The server process then serves this database with its own (real) clock; what
+the snapshots show was all written here."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar.testing import AsyncTestClient
+
+from sen_server.accounts import service as accounts
+from sen_server.app import create_app
+from sen_server.audit.writer import AuditActor
+from sen_server.runtime import Runtime
+from sen_server.settings import ServerSettings
+from sen_server.unit import UnitOfWork
+from tests.conftest import FakeClock, login, seed_demo
+from tests.tui.bodies import sir_body, spot_body
+
+DATA_TIME = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+TEMPORARY_USER = "temp.user"
+TEMPORARY_PASSWORD = "temporary-pass-2026"
+# Drafts that the conflict snapshots change under the form, one per terminal size.
+CONFLICT_DRAFT_TITLES = {"80x24": "Planned search, first", "120x36": "Planned search, second"}
+
+
+async def seed_snapshot_data(settings: ServerSettings) -> dict[str, str]:
+    """Returns the IDs of the reports, by role in the snapshots."""
+    await seed_demo(settings, reports=0)
+    await _temporary_user(settings)
+    clock = FakeClock(DATA_TIME)
+    ids: dict[str, str] = {}
+    async with AsyncTestClient(app=create_app(settings, clock=clock)) as client:
+        agent = await login(client, "agent.nyc")
+        officer = await login(client, "officer.nyc")
+        agent_lax = await login(client, "agent.lax")
+
+        async def post(headers: dict[str, str], path: str, payload: dict[str, Any]) -> Any:
+            clock.advance(minutes=1)  # well inside the 30-minute idle timeout
+            response = await client.post(f"/api/v1{path}", json=payload, headers=headers)
+            assert response.is_success, response.text
+            return response.json()
+
+        async def create(headers: dict[str, str], payload: dict[str, Any]) -> Any:
+            return await post(headers, "/reports", payload)
+
+        seizure = await create(
+            agent,
+            {
+                "type": "SIR",
+                "title": "Seizure of counterfeit goods at the port",
+                "event_at": "2026-03-02T06:15:00Z",
+                "case_number": "NY-2026-0142",
+                "body": sir_body(subjects=2),
+            },
+        )
+        seizure = await post(
+            agent, f"/reports/{seizure['id']}/submit", {"base_version": seizure["version"]}
+        )
+        body = sir_body(subjects=2)
+        body["seized_property"] = [
+            {"description": "Counterfeit handbags", "quantity": "240", "unit": "each"}
+        ]
+        await post(
+            agent,
+            f"/reports/{seizure['id']}/amend",
+            {
+                "base_version": seizure["version"],
+                "reason": "Added the seized property",
+                "body": body,
+            },
+        )
+        ids["submitted"] = seizure["id"]
+
+        arrest = await create(
+            agent,
+            {
+                "type": "SIR",
+                "title": "Arrest of a fugitive at a traffic stop",
+                "event_at": "2026-03-02T07:40:00Z",
+                "body": sir_body(subjects=1),
+            },
+        )
+        await post(
+            agent, f"/reports/{arrest['id']}/request-review", {"base_version": arrest["version"]}
+        )
+        ids["in_review"] = arrest["id"]
+
+        spot = await create(
+            officer,
+            {
+                "type": "SPOT",
+                "title": "Bomb threat called in to the field office",
+                "event_at": "2026-03-02T08:05:00Z",
+                "body": spot_body(),
+            },
+        )
+        await post(officer, f"/reports/{spot['id']}/submit", {"base_version": spot["version"]})
+        ids["spot"] = spot["id"]
+
+        leara = await create(
+            agent,
+            {
+                "type": "LEARA",
+                "title": "County sheriff asks for a K-9 unit",
+                "priority": "priority",
+                "body": {"requesting_agency": {"name": "County Sheriff", "level": "local"}},
+            },
+        )
+        ids["draft"] = leara["id"]
+
+        for size, title in CONFLICT_DRAFT_TITLES.items():
+            draft = await create(
+                agent_lax, {"type": "SIR", "title": title, "event_at": "2026-03-01T10:00:00Z"}
+            )
+            ids[f"conflict-{size}"] = draft["id"]
+    return ids
+
+
+async def _temporary_user(settings: ServerSettings) -> None:
+    """An account whose first login must change its password (SPEC §10)."""
+    runtime = Runtime.build(settings)
+    try:
+        async with UnitOfWork(runtime, AuditActor(username="test", source="local")) as unit:
+            spec = accounts.UserSpec(
+                username=TEMPORARY_USER,
+                display_name="Temporary User (demo)",
+                program="HSI",
+                roles=["agent"],
+                office="RAC-LI",
+                supervisor="sup.nyc",
+            )
+            await accounts.create_user(
+                unit.session, spec, TEMPORARY_PASSWORD, runtime.now(), temporary=True
+            )
+    finally:
+        await runtime.engine.dispose()

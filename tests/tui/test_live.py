@@ -1,0 +1,132 @@
+"""Live updates: the queue refreshes by itself, flash SPOTs notify wherever the user is,
+and a dropped stream reconnects with Last-Event-ID so that nothing is missed."""
+
+from typing import Any
+
+import httpx
+
+from sen_tui.client import SenClient
+from sen_tui.config import ClientSettings
+from sen_tui.live import (
+    Backoff,
+    ConnectionChanged,
+    ConnectionState,
+    LiveEvent,
+    LiveSessionEnded,
+    follow_events,
+)
+from sen_tui.screens.report_form import ReportFormScreen
+from sen_tui.widgets.queue_table import QueueTable
+from tests.conftest import ServerProcess, free_port
+from tests.tui.conftest import Api, log_in_through_ui, make_app, on_screen, wait_until
+from tests.tui.test_writing_reports import open_new_form
+
+
+def flash_titles(app: Any) -> list[str]:
+    # Textual keeps the notifications it is showing here; there is no public reader.
+    return [n.message for n in app._notifications if n.title == "FLASH SPOT"]
+
+
+async def test_queue_updates_itself_and_flash_spot_notifies_in_a_form(
+    tui_server: Any, api: Api
+) -> None:
+    app = make_app(tui_server.url)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await log_in_through_ui(pilot, "agent.nyc")
+        session = app.session
+        await wait_until(pilot, lambda: session.connection_state is ConnectionState.LIVE, "live")
+        queue = app.screen.query_one(QueueTable)
+        first = await api.spot("officer.nyc", "Suspicious package at the field office")
+        await wait_until(pilot, lambda: first["id"] in [i.id for i in queue.items], "new row")
+        assert next(i for i in queue.items if i.id == first["id"]).delivery_state == "new"
+        await open_new_form(pilot, 2)  # the user is busy writing
+        second = await api.spot("officer.nyc", "Vehicle circling the facility")
+        expected = f"{second['id']}: Vehicle circling the facility"
+        await wait_until(pilot, lambda: expected in flash_titles(app), "the flash notification")
+        assert on_screen(pilot, ReportFormScreen)  # nothing took the form away
+
+
+async def test_events_missed_while_the_server_was_down_are_replayed(
+    tui_server: Any, api: Api
+) -> None:
+    # Two server processes on one database: A serves the client, B takes a write while
+    # A is down. When A is back, the client reconnects and gets the event it missed.
+    server_b = ServerProcess(tui_server.settings, free_port())
+    server_b.start()
+    app = make_app(tui_server.url)
+    try:
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await log_in_through_ui(pilot, "sup.nyc")
+            session = app.session
+            live = ConnectionState.LIVE
+            await wait_until(pilot, lambda: session.connection_state is live, "live")
+            seen = await api.spot("officer.nyc", "Seen before the drop")
+            text = f"{seen['id']}: Seen before the drop"
+            await wait_until(pilot, lambda: text in flash_titles(app), "an event before the drop")
+            tui_server.stop(kill=True)  # a crash; SIGTERM waits for open streams
+            await wait_until(
+                pilot, lambda: session.connection_state is not live, "the drop noticed"
+            )
+            async with httpx.AsyncClient(base_url=server_b.url) as other:
+                missed = await Api(other).spot("officer.nyc", "Raised while the client was away")
+            tui_server.start()  # same port
+            await wait_until(pilot, lambda: session.connection_state is live, "reconnected")
+            queue = app.screen.query_one(QueueTable)
+            await wait_until(pilot, lambda: missed["id"] in [i.id for i in queue.items], "row")
+            text = f"{missed['id']}: Raised while the client was away"
+            await wait_until(pilot, lambda: text in flash_titles(app), "the missed flash")
+    finally:
+        server_b.stop()
+
+
+def _sse(*events: tuple[int, str]) -> bytes:
+    lines = [": connected\nretry: 2000\n\n"]
+    for number, kind in events:
+        data = (
+            f'{{"id": {number}, "kind": "{kind}", "report_id": "SPOT-2026-00000{number}", '
+            f'"report_type": "SPOT", "priority": "flash", "title": "t{number}", '
+            f'"actor": "officer.nyc", "at": "2026-03-02T12:00:00Z"}}'
+        )
+        lines.append(f"id: {number}\nevent: {kind}\ndata: {data}\n\n")
+    return "".join(lines).encode()
+
+
+async def test_reconnect_sends_last_event_id_and_stops_when_the_session_ends() -> None:
+    """The reconnect rules alone, with a scripted server: drop, error, 401."""
+    seen_headers: list[str | None] = []
+    script = [
+        lambda: httpx.Response(
+            200,
+            headers={"content-type": "text/event-stream"},
+            content=_sse((1, "spot.flash"), (2, "report.submitted")),
+        ),
+        lambda: (_ for _ in ()).throw(httpx.ConnectError("refused")),
+        lambda: httpx.Response(
+            200, headers={"content-type": "text/event-stream"}, content=_sse((3, "report.updated"))
+        ),
+        lambda: httpx.Response(
+            401, json={"status_code": 401, "reason": "invalid_token", "detail": "Log in again."}
+        ),
+    ]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen_headers.append(request.headers.get("last-event-id"))
+        return script[len(seen_headers) - 1]()
+
+    settings = ClientSettings(server_url="http://127.0.0.1:9", use_keyring=False)
+    client = SenClient(settings, transport=httpx.MockTransport(handler))
+    posted: list[Any] = []
+    await follow_events(client, posted.append, backoff=Backoff(first=0.001, cap=0.001))
+    await client.aclose()
+
+    assert seen_headers == [None, "2", "2", "3"]
+    assert [m.event.id for m in posted if isinstance(m, LiveEvent)] == [1, 2, 3]
+    states = [m.state for m in posted if isinstance(m, ConnectionChanged)]
+    assert states == [
+        ConnectionState.LIVE,
+        ConnectionState.RECONNECTING,  # the server closed the stream
+        ConnectionState.RECONNECTING,  # refused
+        ConnectionState.LIVE,
+        ConnectionState.RECONNECTING,
+    ]
+    assert isinstance(posted[-1], LiveSessionEnded)

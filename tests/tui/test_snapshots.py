@@ -1,0 +1,377 @@
+"""Every screen at 80x24 and 120x36, against a real server holding fixed data.
+
+Deterministic by construction: the data was written with a frozen clock
+(snapshot_data.py), the client's clock is frozen, animations and cursor blink are off,
+the server is shown by a fixed label, and each snapshot waits for what it shows (the queue
+loaded, the live stream connected) instead of sleeping. Snapshots never change what other
+snapshots show: the supervisor never opens the reports in their queue, and each conflict
+snapshot has its own draft.
+
+Update with `pytest tests/tui/test_snapshots.py --snapshot-update` after looking at the
+report (snapshot_report.html).
+"""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import httpx
+import pytest
+from textual.pilot import Pilot
+
+from sen_tui.app import SenApp
+from sen_tui.demo import DemoAccount
+from sen_tui.live import ConnectionState
+from sen_tui.modals.conflict import ConflictModal
+from sen_tui.modals.pick_type import PickTypeModal
+from sen_tui.modals.prompt import TextPromptModal
+from sen_tui.screens.demo import DemoAccountsScreen
+from sen_tui.screens.help import HelpScreen
+from sen_tui.screens.lock import LockScreen
+from sen_tui.screens.login import LoginScreen
+from sen_tui.screens.main import MainScreen
+from sen_tui.screens.password import PasswordScreen
+from sen_tui.screens.report_detail import ReportDetailScreen
+from sen_tui.screens.report_form import ReportFormScreen
+from sen_tui.screens.rules import RulesScreen
+from sen_tui.widgets.queue_table import QueueTable
+from sen_tui.widgets.report_form import ReportForm
+from tests.conftest import ServerProcess, _settings, free_port, login
+from tests.tui.conftest import log_in_through_ui as log_in
+from tests.tui.conftest import make_app, on_screen, screen_busy, type_text, wait_until
+from tests.tui.snapshot_data import TEMPORARY_PASSWORD, TEMPORARY_USER, seed_snapshot_data
+
+SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
+Steps = Callable[[Pilot[Any]], Awaitable[None]]
+
+pytestmark = pytest.mark.parametrize("size", list(SIZES))
+
+
+@pytest.fixture(scope="module")
+async def fixed_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> AsyncIterator[tuple[ServerProcess, dict[str, str]]]:
+    from sen_server.migrate import upgrade_async
+
+    settings = _settings(tmp_path_factory.mktemp("snapshot-server"))
+    await upgrade_async(settings)
+    ids = await seed_snapshot_data(settings)
+    server = ServerProcess(settings, free_port())
+    server.start()
+    try:
+        yield server, ids
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def server(fixed_server: tuple[ServerProcess, dict[str, str]]) -> ServerProcess:
+    return fixed_server[0]
+
+
+@pytest.fixture
+def ids(fixed_server: tuple[ServerProcess, dict[str, str]]) -> dict[str, str]:
+    return fixed_server[1]
+
+
+def snap(snap_compare: Any, app: SenApp, size: str, steps: Steps) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await steps(pilot)
+        app.clear_notifications()  # toasts come and go with time: not part of a screen
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
+
+
+async def settled(pilot: Pilot[Any]) -> None:
+    """The live stream connected and the queue page loaded: nothing left in flight."""
+    session = pilot.app.session
+    await wait_until(pilot, lambda: session.connection_state is ConnectionState.LIVE, "live")
+    await wait_until(pilot, lambda: not screen_busy(pilot), "the screen's work done")
+
+
+async def open_report(pilot: Pilot[Any], tab_key: str, report_id: str) -> None:
+    await pilot.press(tab_key)
+    table = pilot.app.screen.query_one(QueueTable)
+    await wait_until(pilot, lambda: report_id in [i.id for i in table.items], report_id)
+    while table.current_report_id != report_id:
+        await pilot.press("down")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: on_screen(pilot, ReportDetailScreen), "the report")
+    await wait_until(pilot, lambda: pilot.app.screen.report is not None, "the report loaded")
+    await wait_until(pilot, lambda: not screen_busy(pilot), "the report's work done")
+
+
+# ---- before login -------------------------------------------------------------------
+
+
+def test_login(snap_compare: Any, server: ServerProcess, size: str) -> None:
+    app = make_app(server.url)
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await wait_until(
+            pilot, lambda: "Government" in str(app.screen.query_one("#notice").render()), "notice"
+        )
+
+    snap(snap_compare, app, size, steps)
+
+
+def test_rules(snap_compare: Any, server: ServerProcess, size: str) -> None:
+    app = make_app(server.url)
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await wait_until(pilot, lambda: on_screen(pilot, LoginScreen), "login")
+        await type_text(pilot, "hq.hsi")  # never acknowledges: the rules are always due
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen.query_one("#password").has_focus, "focus")
+        await type_text(pilot, "synthetic-demo-pass-2026")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: on_screen(pilot, RulesScreen), "the rules")
+        await wait_until(pilot, lambda: app.screen.rules is not None, "the rules text")
+        await wait_until(pilot, lambda: app.screen.query_one("#acknowledge").has_focus, "focus")
+
+    snap(snap_compare, app, size, steps)
+
+
+def test_forced_password_change(snap_compare: Any, server: ServerProcess, size: str) -> None:
+    app = make_app(server.url)
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await wait_until(pilot, lambda: on_screen(pilot, LoginScreen), "login")
+        await type_text(pilot, TEMPORARY_USER)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen.query_one("#password").has_focus, "focus")
+        await type_text(pilot, TEMPORARY_PASSWORD)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: on_screen(pilot, PasswordScreen), "password change")
+
+    snap(snap_compare, app, size, steps)
+
+
+def test_demo_accounts(snap_compare: Any, size: str) -> None:
+    class FixedDemo:
+        url = "http://127.0.0.1:9"
+        password = "demo-0000-0000"
+        accounts = [
+            DemoAccount("agent.nyc", "HSI", "agent", "RAC-LI"),
+            DemoAccount("sup.nyc", "HSI", "supervisor", "RAC-LI"),
+            DemoAccount("iroc.watch", "HQ", "iroc", "IROC"),
+        ]
+
+    app = make_app("http://127.0.0.1:9")
+    app.demo = FixedDemo()  # type: ignore[assignment]
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await wait_until(pilot, lambda: on_screen(pilot, DemoAccountsScreen), "the accounts")
+
+    snap(snap_compare, app, size, steps)
+
+
+# ---- the supervisor's screens ---------------------------------------------------------
+
+
+def supervisor(snap_compare: Any, server: ServerProcess, size: str, then: Steps) -> None:
+    app = make_app(server.url)
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await log_in(pilot, "sup.nyc")
+        await settled(pilot)
+        await then(pilot)
+
+    snap(snap_compare, app, size, steps)
+
+
+async def nothing(pilot: Pilot[Any]) -> None:
+    pass
+
+
+def test_main_queue(snap_compare: Any, server: ServerProcess, size: str) -> None:
+    supervisor(snap_compare, server, size, nothing)
+
+
+def test_review_queue(snap_compare: Any, server: ServerProcess, size: str) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await pilot.press("2")
+        table = pilot.app.screen.query_one(QueueTable)
+        await wait_until(pilot, lambda: len(table.items) == 1, "the review queue")
+        await wait_until(pilot, lambda: not screen_busy(pilot), "the page loaded")
+
+    supervisor(snap_compare, server, size, then)
+
+
+def test_help(snap_compare: Any, server: ServerProcess, size: str) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await pilot.press("f1")
+        await wait_until(pilot, lambda: on_screen(pilot, HelpScreen), "help")
+
+    supervisor(snap_compare, server, size, then)
+
+
+def test_lock(snap_compare: Any, server: ServerProcess, size: str) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await pilot.press("ctrl+l")
+        await wait_until(pilot, lambda: on_screen(pilot, LockScreen), "the lock")
+
+    supervisor(snap_compare, server, size, then)
+
+
+def test_voluntary_password_change(snap_compare: Any, server: ServerProcess, size: str) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await pilot.press("p")
+        await wait_until(pilot, lambda: on_screen(pilot, PasswordScreen), "password change")
+
+    supervisor(snap_compare, server, size, then)
+
+
+def review_dialog(key: str) -> Callable[[dict[str, str]], Steps]:
+    def with_ids(ids: dict[str, str]) -> Steps:
+        async def then(pilot: Pilot[Any]) -> None:
+            await open_report(pilot, "2", ids["in_review"])
+            await pilot.press(key)
+            await wait_until(pilot, lambda: on_screen(pilot, TextPromptModal), "the dialog")
+
+        return then
+
+    return with_ids
+
+
+def test_approve_dialog(
+    snap_compare: Any, server: ServerProcess, ids: dict[str, str], size: str
+) -> None:
+    supervisor(snap_compare, server, size, review_dialog("p")(ids))
+
+
+def test_return_dialog(
+    snap_compare: Any, server: ServerProcess, ids: dict[str, str], size: str
+) -> None:
+    supervisor(snap_compare, server, size, review_dialog("t")(ids))
+
+
+# ---- the author's screens -------------------------------------------------------------
+
+
+def author(snap_compare: Any, server: ServerProcess, size: str, then: Steps) -> None:
+    app = make_app(server.url)
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await log_in(pilot, "agent.nyc")
+        await settled(pilot)
+        await then(pilot)
+
+    snap(snap_compare, app, size, steps)
+
+
+def report_tab(ids: dict[str, str], tab: str) -> Steps:
+    async def then(pilot: Pilot[Any]) -> None:
+        await open_report(pilot, "3", ids["submitted"])  # My queue, Drafts, My reports
+        if tab:
+            await pilot.press(tab)
+            await wait_until(pilot, lambda: not screen_busy(pilot), f"the {tab} tab")
+            await pilot.pause()
+
+    return then
+
+
+def test_report_detail(
+    snap_compare: Any, server: ServerProcess, ids: dict[str, str], size: str
+) -> None:
+    author(snap_compare, server, size, report_tab(ids, ""))
+
+
+def test_report_versions(
+    snap_compare: Any, server: ServerProcess, ids: dict[str, str], size: str
+) -> None:
+    author(snap_compare, server, size, report_tab(ids, "v"))
+
+
+def test_report_routing(
+    snap_compare: Any, server: ServerProcess, ids: dict[str, str], size: str
+) -> None:
+    author(snap_compare, server, size, report_tab(ids, "o"))
+
+
+def test_new_report_type(snap_compare: Any, server: ServerProcess, size: str) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await pilot.press("n")
+        await wait_until(pilot, lambda: on_screen(pilot, PickTypeModal), "the type picker")
+
+    author(snap_compare, server, size, then)
+
+
+async def open_form_for_sir(pilot: Pilot[Any]) -> None:
+    await pilot.press("n")
+    await wait_until(pilot, lambda: on_screen(pilot, PickTypeModal), "the type picker")
+    await pilot.press("down", "down", "enter")
+    await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
+    await wait_until(pilot, lambda: pilot.app.focused is not None, "focus in the form")
+
+
+def test_new_sir_form(snap_compare: Any, server: ServerProcess, size: str) -> None:
+    author(snap_compare, server, size, open_form_for_sir)
+
+
+def test_form_with_errors(
+    snap_compare: Any, server: ServerProcess, ids: dict[str, str], size: str
+) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await open_report(pilot, "2", ids["draft"])  # Drafts
+        await pilot.press("e")
+        await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
+        await wait_until(pilot, lambda: pilot.app.focused is not None, "focus in the form")
+        await pilot.press("ctrl+t")  # unchanged: checked here, nothing sent
+        form = pilot.app.screen.query_one(ReportForm)
+        await wait_until(pilot, lambda: form.error_count() > 0, "the errors")
+
+    author(snap_compare, server, size, then)
+
+
+def test_conflict_dialog(
+    snap_compare: Any, server: ServerProcess, ids: dict[str, str], size: str
+) -> None:
+    draft_id = ids[f"conflict-{size}"]
+    app = make_app(server.url)
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await log_in(pilot, "agent.lax")
+        await settled(pilot)
+        await open_report(pilot, "2", draft_id)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
+        await wait_until(pilot, lambda: pilot.app.focused is not None, "focus in the form")
+        await type_text(pilot, " (mine)")
+        async with httpx.AsyncClient(base_url=server.url) as http:
+            headers = await login(http, "agent.lax")
+            changed = await http.patch(
+                f"/api/v1/reports/{draft_id}",
+                json={"base_version": 1, "title": "Planned search (theirs)"},
+                headers=headers,
+            )
+            assert changed.is_success, changed.text
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: on_screen(pilot, ConflictModal), "the conflict")
+
+    snap(snap_compare, app, size, steps)
+
+
+def test_no_report_content_for_the_administrator(
+    snap_compare: Any, server: ServerProcess, size: str
+) -> None:
+    app = make_app(server.url)
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await wait_until(pilot, lambda: on_screen(pilot, LoginScreen), "login")
+        await type_text(pilot, "admin")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen.query_one("#password").has_focus, "focus")
+        await type_text(pilot, "synthetic-demo-pass-2026")
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: on_screen(pilot, RulesScreen) or on_screen(pilot, MainScreen), "in"
+        )
+        if on_screen(pilot, RulesScreen):
+            await wait_until(pilot, lambda: app.screen.rules is not None, "the rules text")
+            await pilot.press("a")
+        await wait_until(pilot, lambda: on_screen(pilot, MainScreen), "the main screen")
+        session = app.session
+        await wait_until(pilot, lambda: session.connection_state is ConnectionState.LIVE, "live")
+
+    snap(snap_compare, app, size, steps)
