@@ -13,7 +13,12 @@ CHANNEL = "sen_events"
 
 
 class Wakeup:
-    """Every waiter wakes when fire() is called; late waiters wait for the next one."""
+    """Every waiter wakes when fire() is called; late waiters wait for the next one.
+
+    A reader arms itself *before* it reads the events table and waits on what it armed:
+    a fire() that lands between its read and its wait then still wakes it, instead of
+    leaving a fresh event unsent until the next safety poll.
+    """
 
     def __init__(self) -> None:
         self._event = asyncio.Event()
@@ -22,8 +27,12 @@ class Wakeup:
         self._event.set()
         self._event = asyncio.Event()
 
-    async def wait(self, seconds: float) -> bool:
-        event = self._event
+    def arm(self) -> asyncio.Event:
+        """The wake-up that the next fire() sets; pass it to wait()."""
+        return self._event
+
+    async def wait(self, seconds: float, armed: asyncio.Event | None = None) -> bool:
+        event = armed if armed is not None else self._event
         try:
             await asyncio.wait_for(event.wait(), seconds)
         except TimeoutError:

@@ -1,6 +1,7 @@
 """One reader's event stream: replay from Last-Event-ID, then follow, filtered to what the
 reader may see, with a heartbeat so idle connections and dead clients are noticed."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -21,7 +22,7 @@ SAFETY_POLL_SECONDS = 5.0
 
 async def _visible(runtime: Runtime, caller: Caller, events: list[Event]) -> list[Event]:
     report_ids = {e.report_id for e in events if e.report_id}
-    async with runtime.sessions() as session:
+    async with runtime.read_sessions() as session:
         facts = await policy.reader_facts(session, caller)
         readable = (
             set(
@@ -40,7 +41,7 @@ async def _visible(runtime: Runtime, caller: Caller, events: list[Event]) -> lis
 
 
 async def _still_valid(runtime: Runtime, caller: Caller) -> bool:
-    async with runtime.sessions() as session:
+    async with runtime.read_sessions() as session:
         auth = await session.get(AuthSession, caller.auth.id)
         user = await session.get(User, caller.id)
     if auth is None or user is None:
@@ -54,10 +55,22 @@ async def _still_valid(runtime: Runtime, caller: Caller) -> bool:
 async def event_stream(
     runtime: Runtime, caller: Caller, last_id: int
 ) -> AsyncIterator[ServerSentEventMessage]:
-    yield ServerSentEventMessage(data=None, comment="connected", retry=2000)
-    waited = 0.0
+    """Replay, then follow. The session is re-checked every HEARTBEAT_SECONDS whatever
+    happens (a busy system must not keep a revoked session's stream alive), and a ping is
+    sent whenever nothing else was for that long (events this reader may not see don't
+    count), so that idle connections stay open and dead clients are noticed."""
+    # The start position as an id: a client that drops before any event arrives still
+    # resumes from here instead of from "now".
+    yield ServerSentEventMessage(data=None, comment="connected", retry=2000, id=last_id)
+    clock = asyncio.get_running_loop().time
+    last_sent = last_checked = clock()
     while True:
-        async with runtime.sessions() as session:
+        if clock() - last_checked >= HEARTBEAT_SECONDS:
+            last_checked = clock()
+            if not await _still_valid(runtime, caller):
+                return
+        armed = runtime.wakeup.arm()  # before reading, so no wake-up falls in between
+        async with runtime.read_sessions() as session:
             batch = await events_after(session, last_id)
         if batch:
             for event in await _visible(runtime, caller, batch):
@@ -65,12 +78,11 @@ async def event_stream(
                 yield ServerSentEventMessage(
                     data=public.model_dump_json(), event=public.kind, id=public.id
                 )
+                last_sent = clock()
             last_id = batch[-1].id
             continue
-        woke = await runtime.wakeup.wait(SAFETY_POLL_SECONDS)
-        waited = 0.0 if woke else waited + SAFETY_POLL_SECONDS
-        if waited >= HEARTBEAT_SECONDS:
-            waited = 0.0
-            if not await _still_valid(runtime, caller):
-                return
+        if clock() - last_sent >= HEARTBEAT_SECONDS:
             yield ServerSentEventMessage(data=None, comment="ping")
+            last_sent = clock()
+        due = HEARTBEAT_SECONDS - max(clock() - last_sent, clock() - last_checked)
+        await runtime.wakeup.wait(max(0.0, min(SAFETY_POLL_SECONDS, due)), armed)
