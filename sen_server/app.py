@@ -88,7 +88,7 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
         if not settings.is_sqlite:
             # Events committed by other instances wake this instance's streams.
             listener = PostgresListener(asyncpg_dsn(settings.resolved_database_url), runtime.wakeup)
-            listener.start()
+            await listener.start()
         try:
             yield
         finally:

@@ -47,9 +47,14 @@ class PostgresListener:
         self._dsn = dsn
         self._wakeup = wakeup
         self._task: asyncio.Task[None] | None = None
+        self.ready = asyncio.Event()
 
-    def start(self) -> None:
+    async def start(self, wait_seconds: float = 5.0) -> None:
+        """Start listening; wait (briefly) until LISTEN is in effect, so that an instance
+        that reports healthy already hears the other instances."""
         self._task = asyncio.create_task(self._run())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.ready.wait(), wait_seconds)
 
     async def stop(self) -> None:
         if self._task:
@@ -65,6 +70,7 @@ class PostgresListener:
                 conn = await asyncpg.connect(self._dsn)
                 try:
                     await conn.add_listener(CHANNEL, self._on_notify)
+                    self.ready.set()
                     # asyncpg delivers notifications while the connection is idle; keep it
                     # open and notice a dead connection within a few seconds.
                     while not conn.is_closed():
