@@ -265,6 +265,28 @@ class SenClient:
         )
         return Page[ReportSummary].model_validate(data)
 
+    async def search_reports(
+        self,
+        q: str = "",
+        *,
+        type: str | None = None,
+        status: str | None = None,
+        priority: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[ReportSummary]:
+        """Reports the user may read whose title or narrative holds every word of ``q``."""
+        params = _params(
+            q=q.strip() or None,
+            type=type,
+            status=status,
+            priority=priority,
+            offset=offset,
+            limit=limit,
+        )
+        data = await self._call("GET", "/reports", params=params)
+        return Page[ReportSummary].model_validate(data)
+
     async def report(self, report_id: str) -> ReportPublic:
         return await self._get(f"/reports/{report_id}", ReportPublic)
 

@@ -16,6 +16,7 @@ from sen_tui.queues import QueueView, queues_for
 from sen_tui.screens.base import SenScreen
 from sen_tui.screens.report_detail import ReportDetailScreen
 from sen_tui.screens.report_form import ReportFormScreen
+from sen_tui.screens.search import SearchScreen
 from sen_tui.session import Session
 from sen_tui.widgets.queue_table import LEGEND, QueueTable
 from sen_tui.widgets.session_bar import SessionBar
@@ -28,6 +29,7 @@ REFRESH_DEBOUNCE = 0.3  # a burst of events (a routed submission) makes one refr
 class MainScreen(SenScreen[None]):
     BINDINGS = [
         Binding("n", "new_report", "New", id="report.new"),
+        Binding("/", "search", "Search", id="report.search"),
         Binding("r", "refresh", "Refresh", id="queue.refresh", show=False),
         Binding("a", "acknowledge", "Acknowledge", id="report.acknowledge"),
         Binding("[", "page(-1)", "Previous page", id="queue.previous_page", group=PAGES),
@@ -175,9 +177,12 @@ class MainScreen(SenScreen[None]):
         if action == "acknowledge":  # dimmed unless the row is a delivery to acknowledge
             item = self.query_one(QueueTable).current_item if self.views else None
             return (item is not None and item.delivery_state in ("new", "read")) or None
-        if action in ("refresh", "page"):
+        if action in ("refresh", "page", "search"):
             return self.current is not None
         return True
+
+    def action_search(self) -> None:
+        self.app.push_screen(SearchScreen(self.session))
 
     @work(exclusive=True, group="new-report", exit_on_error=False)
     async def action_new_report(self) -> None:

@@ -23,6 +23,7 @@ import sen_tui.screens.password
 import sen_tui.screens.report_detail
 import sen_tui.screens.report_form
 import sen_tui.screens.rules
+import sen_tui.screens.search
 import sen_tui.widgets.form_fields
 from sen_tui.app import SenApp
 from sen_tui.client import InsecureServerUrl, check_server_url
@@ -144,6 +145,7 @@ def _classes_with_bindings() -> list[type[Any]]:
         sen_tui.screens.report_detail,
         sen_tui.screens.report_form,
         sen_tui.screens.rules,
+        sen_tui.screens.search,
         sen_tui.widgets.form_fields,
     ]
     found: list[type[Any]] = [SenApp]

@@ -33,6 +33,7 @@ from sen_tui.screens.password import PasswordScreen
 from sen_tui.screens.report_detail import ReportDetailScreen
 from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.screens.rules import RulesScreen
+from sen_tui.screens.search import SearchScreen
 from sen_tui.widgets.queue_table import QueueTable
 from sen_tui.widgets.report_form import ReportForm
 from tests.conftest import ServerProcess, _settings, free_port, login
@@ -186,6 +187,20 @@ async def nothing(pilot: Pilot[Any]) -> None:
 
 def test_main_queue(snap_compare: Any, server: ServerProcess, size: str) -> None:
     supervisor(snap_compare, server, size, nothing)
+
+
+def test_search(snap_compare: Any, server: ServerProcess, size: str) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await pilot.press("/")
+        await wait_until(pilot, lambda: on_screen(pilot, SearchScreen), "the search screen")
+        await wait_until(pilot, lambda: not screen_busy(pilot), "the screen mounted")
+        await type_text(pilot, "undeclared goods")
+        await pilot.press("enter")
+        table = pilot.app.screen.query_one(QueueTable)
+        await wait_until(pilot, lambda: len(table.items) == 2, "the two SIRs")
+        await wait_until(pilot, lambda: not screen_busy(pilot), "the page loaded")
+
+    supervisor(snap_compare, server, size, then)
 
 
 def test_review_queue(snap_compare: Any, server: ServerProcess, size: str) -> None:

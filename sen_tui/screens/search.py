@@ -1,0 +1,131 @@
+"""Search: free text over the titles and narratives of the reports the user may read,
+narrowed by type and status, one server page at a time."""
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from sen_tui.formatting import words
+from sen_tui.screens.base import SenScreen
+from sen_tui.screens.report_detail import ReportDetailScreen
+from sen_tui.session import Session
+from sen_tui.widgets.queue_table import QueueTable
+from sen_tui.widgets.session_bar import SessionBar
+from sen_tui.widgets.text_inputs import TextInput
+from shared.enums import ReportStatus, ReportType
+from shared.schemas import Page, QueueItem, ReportSummary
+
+PAGES = Binding.Group("Page")
+HINT = "Type words from a title or narrative and press Enter. Every word must match."
+
+
+class SearchScreen(SenScreen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="search.back"),
+        Binding("/", "focus_query", "Edit search", id="search.query"),
+        Binding("[", "page(-1)", "Previous page", id="search.previous_page", group=PAGES),
+        Binding("]", "page(1)", "Next page", id="search.next_page", group=PAGES),
+    ]
+    AUTO_FOCUS = "#search-query"
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(id="search")
+        self.session = session
+        self.page_offset = 0
+        self.page: Page[ReportSummary] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar(self.session, title="Search")
+        with Horizontal(id="search-bar"):
+            yield TextInput(placeholder="Search titles and narratives", id="search-query")
+            yield Select(self._type_options(), prompt="Any type", id="search-type")
+            yield Select(
+                [(words(s), s.value) for s in ReportStatus],
+                prompt="Any status",
+                id="search-status",
+            )
+        yield QueueTable()
+        yield Static(HINT, id="search-summary")
+        yield Footer(compact=True)
+
+    def _type_options(self) -> list[tuple[str, str]]:
+        catalogue = self.session.catalogue
+        if catalogue is not None:
+            return [(t.code, t.code) for t in catalogue.types]
+        return [(t.value, t.value) for t in ReportType]
+
+    # ---- searching ------------------------------------------------------------------
+
+    def _filter(self, selector: str) -> str | None:
+        value = self.query_one(selector, Select).value
+        return value if isinstance(value, str) else None  # Select.BLANK: any
+
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def search(self) -> None:
+        page = await self.session.client.search_reports(
+            self.query_one("#search-query", Input).value,
+            type=self._filter("#search-type"),
+            status=self._filter("#search-status"),
+            offset=self.page_offset,
+            limit=self.session.settings.page_size,
+        )
+        self.page = page
+        table = self.query_one(QueueTable)
+        table.show([QueueItem.model_validate(item.model_dump()) for item in page.items])
+        self.show_summary()
+        self.refresh_bindings()
+
+    def show_summary(self) -> None:
+        page = self.page
+        if page is None:
+            return
+        if not page.items:
+            text = "No report you may read matches."
+        else:
+            total = page.total or 0
+            first, last = self.page_offset + 1, self.page_offset + len(page.items)
+            pages = max(1, -(-total // page.limit))
+            number = self.page_offset // page.limit + 1
+            text = f"{first}-{last} of {total} · page {number}/{pages}"
+        self.query_one("#search-summary", Static).update(text)
+
+    def start_search(self) -> None:
+        self.page_offset = 0
+        self.search()
+
+    @on(Input.Submitted, "#search-query")
+    def query_submitted(self) -> None:
+        self.start_search()
+        self.query_one(QueueTable).focus()
+
+    @on(Select.Changed)
+    def filter_changed(self) -> None:
+        if self.page is not None or self.query_one("#search-query", Input).value.strip():
+            self.start_search()
+
+    # ---- actions --------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page":
+            return self.page is not None
+        return True
+
+    def action_page(self, step: int) -> None:
+        if self.page is None:
+            return
+        offset = self.page_offset + step * self.page.limit
+        if 0 <= offset < max(self.page.total or 0, 1):
+            self.page_offset = offset
+            self.search()
+
+    def action_focus_query(self) -> None:
+        self.query_one("#search-query", Input).focus()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    @on(DataTable.RowSelected, "#queue-table")
+    def open_report(self, event: DataTable.RowSelected) -> None:
+        self.app.push_screen(ReportDetailScreen(self.session, str(event.row_key.value)))
