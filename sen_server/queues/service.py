@@ -12,6 +12,7 @@ from sen_server.audit.writer import AuditEntry
 from sen_server.caller import Caller
 from sen_server.models import Delivery, Office, Report, User
 from sen_server.reports import policy
+from sen_server.reports.listing import envelope_conditions
 from sen_server.reports.views import report_summary
 from sen_server.unit import UnitOfWork
 from shared.enums import Priority, ReportStatus, ReportType, Role
@@ -68,19 +69,11 @@ def _queue_condition(queue: Queue, caller: Caller, now: datetime) -> ColumnEleme
 
 
 def _filter_conditions(filters: QueueFilters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if filters.type:
-        conditions.append(col(Report.type) == filters.type)
-    if filters.status:
-        conditions.append(col(Report.status) == filters.status)
-    if filters.priority:
-        conditions.append(col(Report.priority) == filters.priority)
+    conditions = envelope_conditions(
+        filters.type, filters.status, filters.priority, filters.since, filters.until
+    )
     if filters.office:
         conditions.append(col(Office.code) == filters.office)
-    if filters.since:
-        conditions.append(col(Report.updated_at) >= filters.since)
-    if filters.until:
-        conditions.append(col(Report.updated_at) < filters.until)
     return conditions
 
 

@@ -4,7 +4,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 
 from sen_server.audit.writer import AuditEntry
@@ -43,23 +43,40 @@ class ReportFilters:
         return details
 
 
+def envelope_conditions(
+    report_type: ReportType | None,
+    status: ReportStatus | None,
+    priority: Priority | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> list[ColumnElement[bool]]:
+    """The filters every report list offers (lists, queues), on envelope columns only."""
+    conditions: list[ColumnElement[bool]] = []
+    if report_type:
+        conditions.append(col(Report.type) == report_type)
+    if status:
+        conditions.append(col(Report.status) == status)
+    if priority:
+        conditions.append(col(Report.priority) == priority)
+    if since:
+        conditions.append(col(Report.updated_at) >= since)
+    if until:
+        conditions.append(col(Report.updated_at) < until)
+    return conditions
+
+
 async def list_reports(
     unit: UnitOfWork, caller: Caller, filters: ReportFilters, offset: int, limit: int
 ) -> Page[ReportSummary]:
     facts = await policy.reader_facts(unit.session, caller)
-    conditions = [policy.read_condition(caller, facts)]
-    if filters.type:
-        conditions.append(col(Report.type) == filters.type)
-    if filters.status:
-        conditions.append(col(Report.status) == filters.status)
-    if filters.priority:
-        conditions.append(col(Report.priority) == filters.priority)
+    conditions = [
+        policy.read_condition(caller, facts),
+        *envelope_conditions(
+            filters.type, filters.status, filters.priority, filters.since, filters.until
+        ),
+    ]
     if filters.mine:
         conditions.append(col(Report.author_id) == caller.id)
-    if filters.since:
-        conditions.append(col(Report.updated_at) >= filters.since)
-    if filters.until:
-        conditions.append(col(Report.updated_at) < filters.until)
     terms = search_terms(filters.query)
     if terms:
         dialect = unit.session.get_bind().dialect.name
