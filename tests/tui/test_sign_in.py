@@ -37,7 +37,8 @@ async def test_login_acknowledge_rules_then_queue(tui_server: Any, api: Api) -> 
         await pilot.press("enter")
         await wait_until(pilot, lambda: on_screen(pilot, RulesScreen), "the rules")
         rules_text = app.screen.query_one("#rules-text")
-        await wait_until(pilot, lambda: "Rules of Behavior" in str(rules_text.render()), "text")
+        # The placeholder also says "Rules of Behavior": wait for the rules themselves.
+        await wait_until(pilot, lambda: "(version" in str(rules_text.render()), "text")
         await pilot.press("a")
         await wait_until(pilot, lambda: on_screen(pilot, MainScreen), "the main screen")
         table = app.screen.query_one(QueueTable)
