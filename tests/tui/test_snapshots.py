@@ -78,6 +78,11 @@ def snap(snap_compare: Any, app: SenApp, size: str, steps: Steps) -> None:
     async def run_before(pilot: Pilot[Any]) -> None:
         await steps(pilot)
         app.clear_notifications()  # toasts come and go with time: not part of a screen
+        # A tab label that gains its count moves the tab underline on a later refresh;
+        # let that settle so the picture is the final one (seen flaky under load).
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
