@@ -1,12 +1,14 @@
 """HTTP: follow-ups on a report (acknowledge, routing, close, disposition, compare) and the
 admin endpoints for routing and review rules."""
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
 from litestar import Controller, get, post, put
 from litestar.datastructures import State
 from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sen_server.audit.writer import AuditEntry
 from sen_server.caller import Caller, CallerDep, runtime_of
@@ -90,61 +92,77 @@ def _require_admin(caller: Caller, action: str) -> None:
         )
 
 
+def _check_targets(targets: list[str]) -> None:
+    errors = [
+        FieldError(field=f"{index}", message=problem)
+        for index, target in enumerate(targets)
+        if (problem := rules.target_problem(target))
+    ]
+    if errors:
+        raise validation_failed(errors)
+
+
+Rules = TypeVar("Rules")
+
+
+async def _admin_rules(
+    state: State,
+    caller: Caller,
+    audit: AuditEntry,
+    rules_now: Callable[[AsyncSession], Awaitable[Rules]],
+    change: Callable[[AsyncSession], Awaitable[None]] | None = None,
+) -> Rules:
+    """Admins only: apply ``change`` (if any), record ``audit`` and answer with the rules as
+    they now stand, all in one transaction. A refusal is audited under ``audit.action``."""
+    _require_admin(caller, audit.action)
+    async with UnitOfWork(runtime_of(state), caller.actor) as unit:
+        if change is not None:
+            await change(unit.session)
+        unit.audit(audit)
+        return await rules_now(unit.session)
+
+
 class WorkflowRulesController(Controller):
     path = "/api/v1/admin"
     tags = ["admin"]
 
     @get("/routing-rules")
     async def routing_rules(self, state: State, caller: CallerDep) -> dict[str, list[str]]:
-        _require_admin(caller, "admin.routing_rules.read")
-        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
-            unit.audit(AuditEntry(action="admin.routing_rules.read"))
-            return await rules.all_routing_rules(unit.session)
+        audit = AuditEntry(action="admin.routing_rules.read")
+        return await _admin_rules(state, caller, audit, rules.all_routing_rules)
 
     @put("/routing-rules/{report_type:str}")
     async def set_routing(
         self, state: State, caller: CallerDep, report_type: ReportType, data: JSONBody[list[str]]
     ) -> dict[str, list[str]]:
-        _require_admin(caller, "admin.routing_rules.update")
-        errors = [
-            FieldError(field=f"{index}", message=problem)
-            for index, target in enumerate(data)
-            if (problem := rules.target_problem(target))
-        ]
-        if errors:
-            raise validation_failed(errors)
-        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
-            await rules.replace_routing_targets(unit.session, report_type, data)
-            unit.audit(
-                AuditEntry(
-                    action="admin.routing_rules.update",
-                    object_type="routing_rule",
-                    object_id=report_type,
-                    details={"targets": data},
-                )
-            )
-            return await rules.all_routing_rules(unit.session)
+        async def replace(session: AsyncSession) -> None:
+            _check_targets(data)  # after the admin check: a non-admin is refused, not corrected
+            await rules.replace_routing_targets(session, report_type, data)
+
+        audit = AuditEntry(
+            action="admin.routing_rules.update",
+            object_type="routing_rule",
+            object_id=report_type,
+            details={"targets": data},
+        )
+        return await _admin_rules(state, caller, audit, rules.all_routing_rules, replace)
 
     @get("/review-rules")
     async def review_rules(self, state: State, caller: CallerDep) -> dict[str, str]:
-        _require_admin(caller, "admin.review_rules.read")
-        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
-            unit.audit(AuditEntry(action="admin.review_rules.read"))
-            return await rules.review_rules(unit.session)
+        audit = AuditEntry(action="admin.review_rules.read")
+        return await _admin_rules(state, caller, audit, rules.review_rules)
 
     @put("/review-rules/{report_type:str}")
     async def set_review(
         self, state: State, caller: CallerDep, report_type: ReportType, data: JSONBody[ReviewPolicy]
     ) -> dict[str, str]:
-        _require_admin(caller, "admin.review_rules.update")
-        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
-            await rules.set_review_rule(unit.session, report_type, data)
-            unit.audit(
-                AuditEntry(
-                    action="admin.review_rules.update",
-                    object_type="review_rule",
-                    object_id=report_type,
-                    details={"policy": data},
-                )
-            )
-            return await rules.review_rules(unit.session)
+        async def set_policy(session: AsyncSession) -> None:
+            await rules.set_review_rule(session, report_type, data)
+
+        audit = AuditEntry(
+            action="admin.review_rules.update",
+            object_type="review_rule",
+            object_id=report_type,
+            details={"policy": data},
+        )
+        return await _admin_rules(state, caller, audit, rules.review_rules, set_policy)

@@ -11,6 +11,37 @@ from tests.server.factories import complete_report
 # SPEC §3: these types must be reviewed before they are submitted.
 MANDATORY_REVIEW = ("OPPRED", "SPEAR")
 
+# The demo organisation's users (SPEC §11), written out rather than read from the seed so
+# that tests hold the server to the spec, not to itself.
+DEMO_USERS = (
+    "agent.nyc",
+    "sup.nyc",
+    "sac.nyc",
+    "officer.nyc",
+    "sdo.nyc",
+    "fod.nyc",
+    "fig.nyc",
+    "agent.lax",
+    "sup.lax",
+    "sac.lax",
+    "officer.lax",
+    "sdo.lax",
+    "fod.lax",
+    "fig.lax",
+    "iroc.watch",
+    "hq.hsi",
+    "intel.ops1",
+    "intel.ops2",
+    "hsi.intel",
+    "pao",
+    "opr",
+    "stats",
+    "admin",
+    "isso",
+)
+# Those who hold a content role: every demo user but the statistician, admin and auditor.
+CONTENT_USERS = frozenset(DEMO_USERS) - {"stats", "admin", "isso"}
+
 
 def expect(response: Any, status: int, what: str) -> dict[str, Any]:
     assert response.status_code == status, f"{what}: {response.status_code} {response.text}"

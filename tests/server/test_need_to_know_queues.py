@@ -28,32 +28,6 @@ from tests.conftest import DEMO_PASSWORD, FakeClock, login, seed_demo
 from tests.server import flows
 
 QUEUES = ("mine", "iroc", "review", "intel", "drafts", "reports")
-USERS = [
-    "agent.nyc",
-    "sup.nyc",
-    "sac.nyc",
-    "officer.nyc",
-    "sdo.nyc",
-    "fod.nyc",
-    "fig.nyc",
-    "agent.lax",
-    "sup.lax",
-    "sac.lax",
-    "officer.lax",
-    "sdo.lax",
-    "fod.lax",
-    "fig.lax",
-    "iroc.watch",
-    "hq.hsi",
-    "intel.ops1",
-    "intel.ops2",
-    "hsi.intel",
-    "pao",
-    "opr",
-    "stats",
-    "admin",
-    "isso",
-]
 # Who may read each guarded report (SPEC §1; the OPPRED's recipients are the SPEC §4
 # routing of an agent.nyc OPPRED, checked in test_routing_table).
 OPPRED_READERS = {
@@ -94,8 +68,8 @@ async def _snapshot(client: Any, headers: dict[str, str]) -> dict[str, Any]:
 async def test_queues_and_counts_show_nothing_a_user_may_not_read(
     client: Any, clock: FakeClock
 ) -> None:
-    headers = {user: await login(client, user) for user in USERS}
-    before = {user: await _snapshot(client, headers[user]) for user in USERS}
+    headers = {user: await login(client, user) for user in flows.DEMO_USERS}
+    before = {user: await _snapshot(client, headers[user]) for user in flows.DEMO_USERS}
     agent, sup = headers["agent.nyc"], headers["sup.nyc"]
 
     clock.advance(minutes=1)
@@ -119,7 +93,7 @@ async def test_queues_and_counts_show_nothing_a_user_may_not_read(
         in_review["id"]: ("an SIR in review", IN_REVIEW_READERS),
     }
     problems: list[str] = []
-    for user in USERS:
+    for user in flows.DEMO_USERS:
         after = await _snapshot(client, headers[user])
         for report_id, (what, readers) in guarded.items():
             if user in readers:

@@ -19,33 +19,6 @@ from tests.conftest import FakeClock, login
 from tests.server import flows
 from tests.server.factories import complete_report
 
-# Every demo user who holds a content role (SPEC §11 minus stats, admin, isso).
-CONTENT_USERS = frozenset(
-    {
-        "agent.nyc",
-        "sup.nyc",
-        "sac.nyc",
-        "officer.nyc",
-        "sdo.nyc",
-        "fod.nyc",
-        "fig.nyc",
-        "agent.lax",
-        "sup.lax",
-        "sac.lax",
-        "officer.lax",
-        "sdo.lax",
-        "fod.lax",
-        "fig.lax",
-        "iroc.watch",
-        "hq.hsi",
-        "intel.ops1",
-        "intel.ops2",
-        "hsi.intel",
-        "pao",
-        "opr",
-    }
-)
-
 # (author, type) → the exact set of users who get a delivery.
 EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     # SIR, OPPRED: author's chain (RAC-LI → SAC-NYC), FOD and FIG of NYC, IROC
@@ -60,11 +33,11 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = {
     # LEARA: author's chain
     ("agent.nyc", "LEARA"): frozenset({"sup.nyc", "sac.nyc"}),
     # SPOT: every user with a content role, but the author
-    ("agent.nyc", "SPOT"): CONTENT_USERS - {"agent.nyc"},
+    ("agent.nyc", "SPOT"): flows.CONTENT_USERS - {"agent.nyc"},
     # ERO author: the chain is FOD-NYC (its FOD is the same office)
     ("officer.nyc", "SIR"): frozenset({"fod.nyc", "sdo.nyc", "fig.nyc", "iroc.watch"}),
     ("officer.nyc", "LEARA"): frozenset({"fod.nyc", "sdo.nyc"}),
-    ("officer.nyc", "SPOT"): CONTENT_USERS - {"officer.nyc"},
+    ("officer.nyc", "SPOT"): flows.CONTENT_USERS - {"officer.nyc"},
     # ERO_LEAD: author's chain, INTEL_OPS
     ("officer.nyc", "ERO_LEAD"): frozenset({"fod.nyc", "sdo.nyc", "intel.ops1", "intel.ops2"}),
     # ERO_TAV: author's chain, IROC
