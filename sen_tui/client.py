@@ -20,6 +20,7 @@ from shared.fields import Catalogue
 from shared.schemas import (
     AmendRequest,
     DeliveryPublic,
+    DispositionUpdate,
     ErrorBody,
     EventPublic,
     FieldError,
@@ -272,15 +273,18 @@ class SenClient:
         type: str | None = None,
         status: str | None = None,
         priority: str | None = None,
+        since: datetime | None = None,
         offset: int = 0,
         limit: int = 50,
     ) -> Page[ReportSummary]:
-        """Reports the user may read whose title or narrative holds every word of ``q``."""
+        """Reports the user may read whose title or narrative holds every word of ``q``,
+        changed at or after ``since`` if given."""
         params = _params(
             q=q.strip() or None,
             type=type,
             status=status,
             priority=priority,
+            since=since.astimezone(UTC) if since else None,
             offset=offset,
             limit=limit,
         )
@@ -319,6 +323,14 @@ class SenClient:
     async def amend(self, report_id: str, data: AmendRequest) -> ReportPublic:
         payload = data.model_dump(mode="json", exclude_unset=True)
         return await self._post(f"/reports/{report_id}/amend", ReportPublic, payload)
+
+    async def close_report(self, report_id: str, base_version: int) -> ReportPublic:
+        payload = {"base_version": base_version}
+        return await self._post(f"/reports/{report_id}/close", ReportPublic, payload)
+
+    async def set_disposition(self, report_id: str, data: DispositionUpdate) -> ReportPublic:
+        payload = data.model_dump(mode="json", exclude_none=True)
+        return await self._post(f"/reports/{report_id}/disposition", ReportPublic, payload)
 
     async def versions(self, report_id: str) -> list[ReportVersionPublic]:
         data = await self._call("GET", f"/reports/{report_id}/versions")

@@ -107,7 +107,7 @@ async def _one_report(
     spec = get_type(report_type)
     body = fake_body(spec, fake, rng, moment)
     event_at = moment - timedelta(hours=rng.choice([1, 3, 8, 20, 30]))
-    title = f"{spec.label}: {fake.sentence(nb_words=4).rstrip('.')}"
+    title = fake.sentence(nb_words=5).rstrip(".")  # the ID already says the type
     async with UnitOfWork(runtime, author.actor) as unit:
         created = await reports.create_report(
             unit, author, ReportCreate(type=report_type, title=title, event_at=event_at, body=body)

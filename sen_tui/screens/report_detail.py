@@ -14,14 +14,26 @@ from textual.widgets.option_list import Option
 from sen_tui.client import ApiError
 from sen_tui.diff import differences, shown
 from sen_tui.formatting import priority_text, when, words
+from sen_tui.modals.disposition import DispositionModal
 from sen_tui.modals.prompt import ConfirmModal
 from sen_tui.modals.review import approve_dialog, return_dialog
 from sen_tui.screens.base import SenScreen
 from sen_tui.session import Session
 from sen_tui.widgets.marking import MarkingBanner
 from sen_tui.widgets.report_view import body_view, envelope_view
-from shared.enums import EDITABLE_STATUSES, ReportStatus, Role
+from shared.enums import EDITABLE_STATUSES, ReportStatus, ReportType, Role
 from shared.schemas import DeliveryPublic, EventPublic, ReportPublic, ReportVersionPublic
+
+FOLLOW_UPS = (
+    "edit",
+    "acknowledge",
+    "amend",
+    "approve",
+    "return",
+    "delete",
+    "disposition",
+    "close_report",
+)
 
 
 class ReportDetailScreen(SenScreen[None]):
@@ -32,6 +44,8 @@ class ReportDetailScreen(SenScreen[None]):
         Binding("m", "amend", "Amend", id="report.amend"),
         Binding("p", "approve", "Approve", id="report.approve"),
         Binding("t", "return", "Return", id="report.return"),
+        Binding("s", "disposition", "Disposition", id="report.disposition"),
+        Binding("k", "close_report", "Close report", id="report.close"),
         Binding("d", "delete", "Delete", id="report.delete"),
         Binding("r", "reload", "Reload", id="report.reload", show=False),
         Binding("c", "show_tab('content')", "Content", id="report.content", show=False),
@@ -75,7 +89,16 @@ class ReportDetailScreen(SenScreen[None]):
 
     @work(exclusive=True, group="load", exit_on_error=False)
     async def load(self) -> None:
-        report = await self.session.client.report(self.report_id)
+        try:
+            report = await self.session.client.report(self.report_id)
+        except ApiError as exc:
+            if exc.status_code != 404:
+                raise
+            # Deleted, or no longer ours to read (a reviewer after returning it).
+            gone = "is no longer open to you" if self.report else "is not open to you"
+            self.notify(f"{self.report_id} {gone}.", title="Report", markup=False)
+            self.dismiss(None)
+            return
         self.show(report)
         if self.query_one(TabbedContent).active != "content":
             self.load_tab(self.query_one(TabbedContent).active)
@@ -173,12 +196,17 @@ class ReportDetailScreen(SenScreen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         report, me = self.report, self.session.me
-        if action not in ("edit", "acknowledge", "amend", "approve", "return", "delete"):
+        if action not in FOLLOW_UPS:
             return True
         if report is None or me is None:
             return False
         mine = report.author == me.user.username
         status = ReportStatus(report.status)
+        if action in ("disposition", "close_report"):
+            # The author, or an office manager it was routed to: the server knows the routing.
+            follows_up = mine or Role.OFFICE_MANAGER in me.user.roles
+            leara = report.type is ReportType.LEARA or action == "close_report"
+            return follows_up and leara and status is ReportStatus.SUBMITTED
         if action in ("edit", "delete"):
             return mine and status in EDITABLE_STATUSES
         if action == "amend":
@@ -206,11 +234,11 @@ class ReportDetailScreen(SenScreen[None]):
 
         if self.report is not None:
             spec = self.session.spec(self.report.type)
-            self.app.push_screen(ReportFormScreen(self.session, spec, self.report, mode=mode))
+            form = ReportFormScreen(self.session, spec, self.report, mode=mode)
+            self.app.push_screen(form, callback=self.form_closed)
 
-    def on_screen_resume(self) -> None:
-        if self.report is not None:
-            self.load()
+    def form_closed(self, _: None) -> None:
+        self.load()  # saved, sent or amended there: show it as it is now
 
     @work(exclusive=True, group="act", exit_on_error=False)
     async def action_approve(self) -> None:
@@ -251,6 +279,33 @@ class ReportDetailScreen(SenScreen[None]):
             return
         self.notify("Acknowledged.", title=report.id, markup=False)
         self.load()
+
+    @work(exclusive=True, group="act", exit_on_error=False)
+    async def action_disposition(self) -> None:
+        if self.report is None:
+            return
+        saved = await self.app.push_screen_wait(DispositionModal(self.session, self.report))
+        if saved is not None:
+            self.show(saved)
+            status = words(saved.body.get("disposition_status", ""))
+            self.notify(f"Disposition recorded: {status}.", title=saved.id, markup=False)
+
+    @work(exclusive=True, group="act", exit_on_error=False)
+    async def action_close_report(self) -> None:
+        report = self.report
+        if report is None:
+            return
+        question = (
+            f"Close {report.id} “{report.title}”? Nothing more is expected on it; "
+            "it stays readable and can no longer be amended."
+        )
+        if not await self.app.push_screen_wait(
+            ConfirmModal("Close report", question, confirm="Close report")
+        ):
+            return
+        done = await self._act(lambda: self.session.client.close_report(report.id, report.version))
+        if done is not None:
+            self.notify("Closed.", title=report.id, markup=False)
 
     @work(exclusive=True, group="act", exit_on_error=False)
     async def action_delete(self) -> None:

@@ -11,13 +11,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input, Select, Static, TextArea
+from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
 from sen_tui.client import ApiError, ServerUnreachable
 from sen_tui.diff import differences
 from sen_tui.formatting import words
 from sen_tui.modals.choice import ChoiceModal
 from sen_tui.modals.conflict import ConflictModal
+from sen_tui.modals.recipients import RecipientsModal
 from sen_tui.modals.review import amend_dialog
 from sen_tui.screens.base import SenScreen
 from sen_tui.session import Session
@@ -38,6 +39,7 @@ class ReportFormScreen(SenScreen[None]):
         Binding("ctrl+s", "amend", "Amend", id="form.amend"),
         Binding("ctrl+r", "send(True)", "Ask review", id="form.request_review"),
         Binding("ctrl+t", "send(False)", "Submit", id="form.submit"),
+        Binding("ctrl+g", "recipients", "Recipients", id="form.recipients"),
         Binding("escape", "close", "Close", id="form.close"),
     ]
 
@@ -126,6 +128,20 @@ class ReportFormScreen(SenScreen[None]):
     @on(Input.Blurred)
     def blurred(self) -> None:
         self.form.show_errors(self.form.check(for_submit=False, now=self.session.now()), local=True)
+
+    # ---- recipients -----------------------------------------------------------------
+
+    @on(Button.Pressed, "#choose-recipients")
+    def recipients_pressed(self) -> None:
+        self.action_recipients()
+
+    @work(exclusive=True, group="recipients", exit_on_error=False)
+    async def action_recipients(self) -> None:
+        block = self.form.recipients_block
+        chosen = await self.app.push_screen_wait(RecipientsModal(self.session, block.value()))
+        if chosen is not None:
+            block.choose(chosen)
+            block.focus_editor()
 
     # ---- saving ---------------------------------------------------------------------
 

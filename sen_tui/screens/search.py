@@ -1,10 +1,12 @@
 """Search: free text over the titles and narratives of the reports the user may read,
-narrowed by type and status, one server page at a time."""
+narrowed by type, status, priority and time of last change, one server page at a time."""
+
+from datetime import datetime, timedelta
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Grid
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from sen_tui.formatting import words
@@ -14,11 +16,17 @@ from sen_tui.session import Session
 from sen_tui.widgets.queue_table import QueueTable
 from sen_tui.widgets.session_bar import SessionBar
 from sen_tui.widgets.text_inputs import TextInput
-from shared.enums import ReportStatus, ReportType
+from shared.enums import Priority, ReportStatus, ReportType
 from shared.schemas import Page, QueueItem, ReportSummary
 
 PAGES = Binding.Group("Page")
-HINT = "Type words from a title or narrative and press Enter. Every word must match."
+HINT = "Type words and press Enter, or pick a filter. Every word must match."
+# Relative to the session clock, on the report's last change (what the list is sorted by).
+CHANGED_WITHIN = [
+    ("Last 24 hours", timedelta(hours=24)),
+    ("Last 7 days", timedelta(days=7)),
+    ("Last 30 days", timedelta(days=30)),
+]
 
 
 class SearchScreen(SenScreen[None]):
@@ -29,6 +37,8 @@ class SearchScreen(SenScreen[None]):
         Binding("]", "page(1)", "Next page", id="search.next_page", group=PAGES),
     ]
     AUTO_FOCUS = "#search-query"
+    # Narrow terminals put the filters on a second row under the query (reports.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     def __init__(self, session: Session) -> None:
         super().__init__(id="search")
@@ -38,7 +48,7 @@ class SearchScreen(SenScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self.session, title="Search")
-        with Horizontal(id="search-bar"):
+        with Grid(id="search-bar"):
             yield TextInput(placeholder="Search titles and narratives", id="search-query")
             yield Select(self._type_options(), prompt="Any type", id="search-type")
             yield Select(
@@ -46,6 +56,10 @@ class SearchScreen(SenScreen[None]):
                 prompt="Any status",
                 id="search-status",
             )
+            yield Select(
+                [(p.value, p.value) for p in Priority], prompt="Any priority", id="search-priority"
+            )
+            yield Select(CHANGED_WITHIN, prompt="Any time", id="search-time")
         yield QueueTable()
         yield Static(HINT, id="search-summary")
         yield Footer(compact=True)
@@ -62,12 +76,18 @@ class SearchScreen(SenScreen[None]):
         value = self.query_one(selector, Select).value
         return value if isinstance(value, str) else None  # Select.BLANK: any
 
+    def _since(self) -> datetime | None:
+        within = self.query_one("#search-time", Select).value
+        return self.session.now() - within if isinstance(within, timedelta) else None
+
     @work(exclusive=True, group="search", exit_on_error=False)
     async def search(self) -> None:
         page = await self.session.client.search_reports(
             self.query_one("#search-query", Input).value,
             type=self._filter("#search-type"),
             status=self._filter("#search-status"),
+            priority=self._filter("#search-priority"),
+            since=self._since(),
             offset=self.page_offset,
             limit=self.session.settings.page_size,
         )
@@ -102,8 +122,7 @@ class SearchScreen(SenScreen[None]):
 
     @on(Select.Changed)
     def filter_changed(self) -> None:
-        if self.page is not None or self.query_one("#search-query", Input).value.strip():
-            self.start_search()
+        self.start_search()  # a filter alone is a search: "every LEARA of the last week"
 
     # ---- actions --------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from sen_tui.widgets.form_fields import FormBlock, block_for
 from sen_tui.widgets.form_values import parse_datetime
+from sen_tui.widgets.recipients_field import RecipientsBlock
 from shared.enums import Priority, ReportType
 from shared.fields import FieldKind, FieldSpec, ReportTypeSpec
 from shared.schemas import (
@@ -56,24 +57,6 @@ def envelope_specs(spec: ReportTypeSpec) -> list[FieldSpec]:
     ]
 
 
-RECIPIENT_SPECS = [
-    FieldSpec(
-        name="users",
-        label="Also to users",
-        kind=FieldKind.TEXT,
-        max_length=4000,
-        help="Usernames, separated by commas, on top of the routing rules.",
-    ),
-    FieldSpec(
-        name="offices",
-        label="Also to offices",
-        kind=FieldKind.TEXT,
-        max_length=1000,
-        help="Office codes, e.g. FIG-NYC, separated by commas.",
-    ),
-]
-
-
 def _pruned(value: Any) -> Any:
     if isinstance(value, dict):
         kept = {k: _pruned(v) for k, v in value.items()}
@@ -81,10 +64,6 @@ def _pruned(value: Any) -> Any:
     if isinstance(value, list):
         return [_pruned(v) for v in value]
     return value
-
-
-def _names(text: Any) -> list[str]:
-    return [n.strip() for n in str(text or "").replace(";", ",").split(",") if n.strip()]
 
 
 @dataclass
@@ -182,14 +161,16 @@ class ReportForm(VerticalScroll, can_focus=False):
             for spec in fields:
                 yield block_for(spec, body.get(spec.name))
         yield Static("Recipients", classes="section-heading")
-        recipients = report.recipients if report else Recipients()
-        yield block_for(RECIPIENT_SPECS[0], ", ".join(recipients.users) or None)
-        yield block_for(RECIPIENT_SPECS[1], ", ".join(recipients.offices) or None)
+        yield RecipientsBlock(report.recipients if report else Recipients())
 
     # ---- values ---------------------------------------------------------------------
 
     def _top(self) -> dict[str, FormBlock]:
         return {b.spec.name: b for b in self.query_children(FormBlock)}
+
+    @property
+    def recipients_block(self) -> RecipientsBlock:
+        return self.query_one(RecipientsBlock)
 
     def payload(self) -> FormPayload:
         top = self._top()
@@ -208,9 +189,7 @@ class ReportForm(VerticalScroll, can_focus=False):
             priority=Priority(priority) if priority else None,
             case_number=top["case_number"].value(),
             body=body,
-            recipients=Recipients(
-                users=_names(top["users"].value()), offices=_names(top["offices"].value())
-            ),
+            recipients=self.recipients_block.value(),
             event_at_text=event_text if event_text and moment is None else None,
         )
 
@@ -221,12 +200,7 @@ class ReportForm(VerticalScroll, can_focus=False):
         body_names = {f.name for f in self.spec.fields}
         paths: dict[str, FormBlock] = {}
         for name, block in self._top().items():
-            if name in body_names:
-                prefix = f"body.{name}"
-            elif name in ("users", "offices"):
-                prefix = f"recipients.{name}"
-            else:
-                prefix = name
+            prefix = f"body.{name}" if name in body_names else name
             paths.update(block.walk(prefix))
         return paths
 

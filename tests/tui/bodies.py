@@ -26,3 +26,15 @@ def spot_body() -> dict[str, Any]:
         "reporting_officer": {"name": "Synthetic Officer"},
         "authorizing_office": "FOD-NYC",
     }
+
+
+def leara_body() -> dict[str, Any]:
+    contact = {"name": "Synthetic Contact", "title": "Deputy", "phone": "+1 212 555 0100"}
+    return {
+        "received_at": "2026-03-01T09:00:00Z",
+        "requesting_agency": {"name": "Synthetic County Sheriff", "level": "local"},
+        "requester_contact": contact,
+        "receiving_contact": contact,
+        "request_narrative": "Synthetic request for a K-9 unit at the port.",
+        "disposition_status": "open",
+    }

@@ -112,6 +112,44 @@ async def log_in_through_ui(
     await wait_until(pilot, lambda: app.screen.page is not None, "the first queue page")
 
 
+async def open_from_queue(pilot: Any, queue_key: str, report_id: str) -> None:
+    """Switch to a queue tab, walk the cursor to the report, open it."""
+    from sen_tui.screens.report_detail import ReportDetailScreen
+    from sen_tui.widgets.queue_table import QueueTable
+
+    app = pilot.app
+    await pilot.press(queue_key)
+    table = app.screen.query_one(QueueTable)
+    await wait_until(pilot, lambda: report_id in [i.id for i in table.items], report_id)
+    while table.current_report_id != report_id:
+        await pilot.press("down")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: on_screen(pilot, ReportDetailScreen), "the report")
+    await wait_until(pilot, lambda: app.screen.report is not None, "the report loaded")
+
+
+async def edit_from_queue(pilot: Pilot[Any], queue_key: str, report_id: str) -> None:
+    """Open a draft from a queue and press e: the form, with the cursor in it."""
+    from sen_tui.screens.report_form import ReportFormScreen
+
+    await open_from_queue(pilot, queue_key, report_id)
+    await pilot.press("e")
+    await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
+    await wait_until(pilot, lambda: pilot.app.focused is not None, "focus in the form")
+
+
+async def review_from_keyboard(pilot: Pilot[Any], report_id: str, key: str, comment: str) -> None:
+    """A supervisor's review queue: open the report, approve (p) or return (t) it with a
+    comment typed into the dialog."""
+    from sen_tui.modals.prompt import TextPromptModal
+
+    await open_from_queue(pilot, "2", report_id)  # My queue, Review, ...
+    await pilot.press(key)
+    await wait_until(pilot, lambda: on_screen(pilot, TextPromptModal), "the review dialog")
+    await type_text(pilot, comment)
+    await pilot.press("enter")
+
+
 @pytest.fixture(scope="module")
 async def tui_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[ServerProcess]:
     """sen-server as a real process with the demo organisation and no reports.
@@ -160,10 +198,17 @@ class Api:
         payload = {"type": report_type, "title": title, **fields}
         return await self.call(username, "POST", "/reports", json=payload)
 
+    async def sent(
+        self, username: str, report_type: str, title: str, *, review: bool = False, **fields: Any
+    ) -> Any:
+        """A draft written and then submitted (or sent for review): the report as it is."""
+        report = await self.draft(username, report_type, title, **fields)
+        action = "request-review" if review else "submit"
+        payload = {"base_version": report["version"]}
+        return await self.call(username, "POST", f"/reports/{report['id']}/{action}", json=payload)
+
     async def spot(self, username: str, title: str) -> Any:
         """A submitted SPOT: readable by everyone, flash priority."""
         from tests.tui.bodies import EVENT_AT, spot_body
 
-        report = await self.draft(username, "SPOT", title, event_at=EVENT_AT, body=spot_body())
-        payload = {"base_version": report["version"]}
-        return await self.call(username, "POST", f"/reports/{report['id']}/submit", json=payload)
+        return await self.sent(username, "SPOT", title, event_at=EVENT_AT, body=spot_body())

@@ -15,7 +15,7 @@ from sen_server.runtime import Runtime
 from sen_server.settings import ServerSettings
 from sen_server.unit import UnitOfWork
 from tests.conftest import FakeClock, login, seed_demo
-from tests.tui.bodies import sir_body, spot_body
+from tests.tui.bodies import EVENT_AT, leara_body, sir_body, spot_body
 
 DATA_TIME = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TEMPORARY_USER = "temp.user"
@@ -34,6 +34,8 @@ async def seed_snapshot_data(settings: ServerSettings) -> dict[str, str]:
         agent = await login(client, "agent.nyc")
         officer = await login(client, "officer.nyc")
         agent_lax = await login(client, "agent.lax")
+        officer_lax = await login(client, "officer.lax")
+        sdo_lax = await login(client, "sdo.lax")
 
         async def post(headers: dict[str, str], path: str, payload: dict[str, Any]) -> Any:
             clock.advance(minutes=1)  # well inside the 30-minute idle timeout
@@ -114,6 +116,34 @@ async def seed_snapshot_data(settings: ServerSettings) -> dict[str, str]:
                 agent_lax, {"type": "SIR", "title": title, "event_at": "2026-03-01T10:00:00Z"}
             )
             ids[f"conflict-{size}"] = draft["id"]
+
+        # officer.lax's screens: nobody else's snapshot shows their reports.
+        delayed = await create(
+            officer_lax,
+            {
+                "type": "SIR",
+                "title": "Detainee transfer delayed by weather",
+                "event_at": EVENT_AT,
+                "body": sir_body(subjects=1),
+            },
+        )
+        path = f"/reports/{delayed['id']}"
+        delayed = await post(officer_lax, f"{path}/request-review", {"base_version": 1})
+        comment = "Add the name of the transport officer."
+        await post(sdo_lax, f"{path}/return", {"base_version": 2, "comment": comment})
+        ids["returned"] = delayed["id"]
+
+        checkpoint = await create(
+            officer_lax,
+            {
+                "type": "LEARA",
+                "title": "Sheriff asks for help at a checkpoint",
+                "event_at": EVENT_AT,
+                "body": leara_body(),
+            },
+        )
+        await post(officer_lax, f"/reports/{checkpoint['id']}/submit", {"base_version": 1})
+        ids["leara"] = checkpoint["id"]
     return ids
 
 

@@ -1,6 +1,10 @@
 """Searching reports from the keyboard, against a real server."""
 
+from datetime import datetime, timedelta
 from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import OptionList, Select
 
 from sen_tui.screens.report_detail import ReportDetailScreen
 from sen_tui.screens.search import SearchScreen
@@ -59,3 +63,90 @@ async def test_status_filter_and_paging(tui_server: Any, api: Api) -> None:
         screen.query_one("#search-status").value = "submitted"  # nothing submitted
         await wait_until(pilot, lambda: not table.items, "no rows")
         assert "No report" in str(screen.query_one("#search-summary").render())
+
+
+def titles(table: QueueTable) -> list[str]:
+    """The Title column as the user reads it, top to bottom."""
+    return [str(cell) for cell in table.get_column("title")]
+
+
+def summary(pilot: Pilot[Any]) -> str:
+    return str(pilot.app.screen.query_one("#search-summary").render())
+
+
+async def choose(pilot: Pilot[Any], selector: str, label: str) -> None:
+    """Open a filter's drop-down from the keyboard and pick the option named ``label``."""
+    select = pilot.app.screen.query_one(selector, Select)
+    select.focus()
+    await pilot.press("enter")
+    options = select.query_one(OptionList)
+    await wait_until(pilot, lambda: options.has_focus, f"the {selector} options")
+    for _ in range(options.option_count):
+        highlighted = options.highlighted_option
+        if highlighted is not None and str(highlighted.prompt) == label:
+            await pilot.press("enter")
+            await wait_until(pilot, lambda: not options.has_focus, f"{label} chosen")
+            return
+        await pilot.press("down")
+    raise AssertionError(f"{selector} offers no {label!r}")
+
+
+async def search_for(pilot: Pilot[Any], words: str) -> QueueTable:
+    await pilot.press("/")
+    await wait_until(pilot, lambda: on_screen(pilot, SearchScreen), "the search screen")
+    await wait_until(pilot, lambda: pilot.app.screen.query_one("#search-query").has_focus, "focus")
+    await type_text(pilot, words)
+    await pilot.press("enter")
+    return pilot.app.screen.query_one(QueueTable)
+
+
+async def test_priority_filter_keeps_only_the_flash_report(tui_server: Any, api: Api) -> None:
+    for title, priority in [
+        ("Wombat crossing, routine", "routine"),
+        ("Wombat crossing, flash", "flash"),
+        ("Wombat crossing, priority", "priority"),
+    ]:
+        await api.draft("agent.nyc", "SIR", title, event_at=EVENT_AT, priority=priority)
+    app = make_app(tui_server.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in_through_ui(pilot, "agent.nyc")
+        table = await search_for(pilot, "wombat")
+        await wait_until(pilot, lambda: len(titles(table)) == 3, "the three drafts")
+        assert "1-3 of 3" in summary(pilot)
+
+        await choose(pilot, "#search-priority", "flash")
+        await wait_until(pilot, lambda: table.row_count == 1, "only the flash draft")
+        assert titles(table) == ["Wombat crossing, flash"]
+        assert str(table.get_cell_at((0, 2))) == "FLASH"
+        assert "1-1 of 1" in summary(pilot)
+
+        await choose(pilot, "#search-priority", "Any priority")
+        await wait_until(pilot, lambda: table.row_count == 3, "all three again")
+        assert "1-3 of 3 · page 1/1" in summary(pilot)
+
+
+async def test_time_filter_counts_back_from_the_session_clock(tui_server: Any, api: Api) -> None:
+    older = await api.draft("agent.nyc", "SIR", "Numbat survey, older", event_at=EVENT_AT)
+    newer = await api.draft("agent.nyc", "SIR", "Numbat survey, newer", event_at=EVENT_AT)
+    older_at = datetime.fromisoformat(older["updated_at"])
+    newer_at = datetime.fromisoformat(newer["updated_at"])
+    assert older_at < newer_at
+    # The user searches a day after a moment between the two changes: "Last 24 hours"
+    # reaches back past the newer draft but not the older one, whatever the server's date.
+    day_later = older_at + (newer_at - older_at) / 2 + timedelta(hours=24)
+    app = make_app(tui_server.url)
+    app.clock = lambda: day_later
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in_through_ui(pilot, "agent.nyc")
+        table = await search_for(pilot, "numbat")
+        await wait_until(pilot, lambda: table.row_count == 2, "both drafts")
+
+        await choose(pilot, "#search-time", "Last 24 hours")
+        await wait_until(pilot, lambda: table.row_count == 1, "only the newer draft")
+        assert titles(table) == ["Numbat survey, newer"]
+        assert "1-1 of 1" in summary(pilot)
+
+        await choose(pilot, "#search-time", "Last 7 days")
+        await wait_until(pilot, lambda: table.row_count == 2, "both drafts again")
+        assert titles(table) == ["Numbat survey, newer", "Numbat survey, older"]
+        assert "1-2 of 2" in summary(pilot)

@@ -17,28 +17,38 @@ from typing import Any
 import httpx
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from sen_tui.app import SenApp
 from sen_tui.demo import DemoAccount
 from sen_tui.live import ConnectionState
 from sen_tui.modals.conflict import ConflictModal
+from sen_tui.modals.disposition import DispositionModal
 from sen_tui.modals.pick_type import PickTypeModal
 from sen_tui.modals.prompt import TextPromptModal
+from sen_tui.modals.recipients import RecipientsModal
 from sen_tui.screens.demo import DemoAccountsScreen
 from sen_tui.screens.help import HelpScreen
 from sen_tui.screens.lock import LockScreen
 from sen_tui.screens.login import LoginScreen
 from sen_tui.screens.main import MainScreen
 from sen_tui.screens.password import PasswordScreen
-from sen_tui.screens.report_detail import ReportDetailScreen
 from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.screens.rules import RulesScreen
 from sen_tui.screens.search import SearchScreen
 from sen_tui.widgets.queue_table import QueueTable
 from sen_tui.widgets.report_form import ReportForm
 from tests.conftest import ServerProcess, _settings, free_port, login
+from tests.tui.conftest import (
+    edit_from_queue,
+    make_app,
+    on_screen,
+    open_from_queue,
+    screen_busy,
+    type_text,
+    wait_until,
+)
 from tests.tui.conftest import log_in_through_ui as log_in
-from tests.tui.conftest import make_app, on_screen, screen_busy, type_text, wait_until
 from tests.tui.snapshot_data import TEMPORARY_PASSWORD, TEMPORARY_USER, seed_snapshot_data
 
 SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
@@ -96,15 +106,22 @@ async def settled(pilot: Pilot[Any]) -> None:
 
 
 async def open_report(pilot: Pilot[Any], tab_key: str, report_id: str) -> None:
-    await pilot.press(tab_key)
-    table = pilot.app.screen.query_one(QueueTable)
-    await wait_until(pilot, lambda: report_id in [i.id for i in table.items], report_id)
-    while table.current_report_id != report_id:
-        await pilot.press("down")
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: on_screen(pilot, ReportDetailScreen), "the report")
-    await wait_until(pilot, lambda: pilot.app.screen.report is not None, "the report loaded")
+    await open_from_queue(pilot, tab_key, report_id)
     await wait_until(pilot, lambda: not screen_busy(pilot), "the report's work done")
+
+
+def signed_in(
+    snap_compare: Any, server: ServerProcess, size: str, username: str, then: Steps
+) -> None:
+    """Log in as ``username``, let the queue settle, then take ``then``'s steps."""
+    app = make_app(server.url)
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await log_in(pilot, username)
+        await settled(pilot)
+        await then(pilot)
+
+    snap(snap_compare, app, size, steps)
 
 
 # ---- before login -------------------------------------------------------------------
@@ -176,14 +193,7 @@ def test_demo_accounts(snap_compare: Any, size: str) -> None:
 
 
 def supervisor(snap_compare: Any, server: ServerProcess, size: str, then: Steps) -> None:
-    app = make_app(server.url)
-
-    async def steps(pilot: Pilot[Any]) -> None:
-        await log_in(pilot, "sup.nyc")
-        await settled(pilot)
-        await then(pilot)
-
-    snap(snap_compare, app, size, steps)
+    signed_in(snap_compare, server, size, "sup.nyc", then)
 
 
 async def nothing(pilot: Pilot[Any]) -> None:
@@ -270,14 +280,7 @@ def test_return_dialog(
 
 
 def author(snap_compare: Any, server: ServerProcess, size: str, then: Steps) -> None:
-    app = make_app(server.url)
-
-    async def steps(pilot: Pilot[Any]) -> None:
-        await log_in(pilot, "agent.nyc")
-        await settled(pilot)
-        await then(pilot)
-
-    snap(snap_compare, app, size, steps)
+    signed_in(snap_compare, server, size, "agent.nyc", then)
 
 
 def report_tab(ids: dict[str, str], tab: str) -> Steps:
@@ -333,10 +336,7 @@ def test_form_with_errors(
     snap_compare: Any, server: ServerProcess, ids: dict[str, str], size: str
 ) -> None:
     async def then(pilot: Pilot[Any]) -> None:
-        await open_report(pilot, "2", ids["draft"])  # Drafts
-        await pilot.press("e")
-        await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
-        await wait_until(pilot, lambda: pilot.app.focused is not None, "focus in the form")
+        await edit_from_queue(pilot, "2", ids["draft"])  # Drafts
         await pilot.press("ctrl+t")  # unchanged: checked here, nothing sent
         form = pilot.app.screen.query_one(ReportForm)
         await wait_until(pilot, lambda: form.error_count() > 0, "the errors")
@@ -353,10 +353,7 @@ def test_conflict_dialog(
     async def steps(pilot: Pilot[Any]) -> None:
         await log_in(pilot, "agent.lax")
         await settled(pilot)
-        await open_report(pilot, "2", draft_id)
-        await pilot.press("e")
-        await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
-        await wait_until(pilot, lambda: pilot.app.focused is not None, "focus in the form")
+        await edit_from_queue(pilot, "2", draft_id)
         await type_text(pilot, " (mine)")
         async with httpx.AsyncClient(base_url=server.url) as http:
             headers = await login(http, "agent.lax")
@@ -370,6 +367,52 @@ def test_conflict_dialog(
         await wait_until(pilot, lambda: on_screen(pilot, ConflictModal), "the conflict")
 
     snap(snap_compare, app, size, steps)
+
+
+# ---- after review: a returned report, recipients, a LEARA disposition -----------------
+
+
+def ero_officer(snap_compare: Any, server: ServerProcess, size: str, then: Steps) -> None:
+    signed_in(snap_compare, server, size, "officer.lax", then)
+
+
+def test_returned_report(
+    snap_compare: Any, server: ServerProcess, ids: dict[str, str], size: str
+) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await open_report(pilot, "2", ids["returned"])  # My queue, Drafts
+
+    ero_officer(snap_compare, server, size, then)
+
+
+def test_recipients_picker(
+    snap_compare: Any, server: ServerProcess, ids: dict[str, str], size: str
+) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await edit_from_queue(pilot, "2", ids["returned"])
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: on_screen(pilot, RecipientsModal), "the picker")
+        await type_text(pilot, "lax")
+        options = pilot.app.screen.query_one(OptionList)
+        await wait_until(
+            pilot, lambda: options.get_option_at_index(0).id == "office:FIG-LAX", "offices"
+        )
+        await wait_until(pilot, lambda: options.get_option("user:agent.lax") is not None, "users")
+        await pilot.press("down", "enter")  # tick the first line
+        await wait_until(pilot, lambda: not screen_busy(pilot), "the lookups done")
+
+    ero_officer(snap_compare, server, size, then)
+
+
+def test_disposition_dialog(
+    snap_compare: Any, server: ServerProcess, ids: dict[str, str], size: str
+) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await open_report(pilot, "3", ids["leara"])  # My queue, Drafts, My reports
+        await pilot.press("s")
+        await wait_until(pilot, lambda: on_screen(pilot, DispositionModal), "the dialog")
+
+    ero_officer(snap_compare, server, size, then)
 
 
 def test_no_report_content_for_the_administrator(

@@ -10,7 +10,16 @@ from sen_tui.screens.report_detail import ReportDetailScreen
 from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.widgets.queue_table import QueueTable
 from tests.tui.bodies import EVENT_AT, sir_body
-from tests.tui.conftest import Api, log_in_through_ui, make_app, on_screen, type_text, wait_until
+from tests.tui.conftest import (
+    Api,
+    edit_from_queue,
+    log_in_through_ui,
+    make_app,
+    on_screen,
+    review_from_keyboard,
+    type_text,
+    wait_until,
+)
 from tests.tui.form_helpers import block_at, choose, fill, focus_field
 
 
@@ -58,30 +67,18 @@ async def test_agent_writes_an_sir_with_two_subjects_and_requests_review(
 
 
 async def test_supervisor_approves_from_the_keyboard(tui_server: Any, api: Api) -> None:
-    draft = await api.draft(
-        "agent.nyc", "SIR", "Arrest awaiting review", event_at=EVENT_AT, body=sir_body(1)
-    )
-    await api.call(
+    draft = await api.sent(
         "agent.nyc",
-        "POST",
-        f"/reports/{draft['id']}/request-review",
-        json={"base_version": draft["version"]},
+        "SIR",
+        "Arrest awaiting review",
+        review=True,
+        event_at=EVENT_AT,
+        body=sir_body(1),
     )
     app = make_app(tui_server.url)
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in_through_ui(pilot, "sup.nyc")
-        await pilot.press("2")  # My queue, Review, ...
-        table = app.screen.query_one(QueueTable)
-        await wait_until(pilot, lambda: draft["id"] in [i.id for i in table.items], "the row")
-        while table.current_report_id != draft["id"]:
-            await pilot.press("down")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: on_screen(pilot, ReportDetailScreen), "the report")
-        await wait_until(pilot, lambda: app.screen.report is not None, "the report loaded")
-        await pilot.press("p")
-        await wait_until(pilot, lambda: on_screen(pilot, TextPromptModal), "the approve dialog")
-        await type_text(pilot, "Approved.")
-        await pilot.press("enter")
+        await review_from_keyboard(pilot, draft["id"], "p", "Approved.")
         await wait_until(
             pilot,
             lambda: (
@@ -119,14 +116,7 @@ async def test_version_conflict_keeps_the_users_input(tui_server: Any, api: Api)
     app = make_app(tui_server.url)
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in_through_ui(pilot, "officer.nyc")
-        await pilot.press("2")  # My queue, Drafts, ...
-        table = app.screen.query_one(QueueTable)
-        await wait_until(pilot, lambda: table.current_report_id == draft["id"], "the draft")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: on_screen(pilot, ReportDetailScreen), "the report")
-        await wait_until(pilot, lambda: app.screen.report is not None, "the report loaded")
-        await pilot.press("e")
-        await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
+        await edit_from_queue(pilot, "2", draft["id"])  # My queue, Drafts, ...
         await focus_field(pilot, "title")
         await pilot.press("end")
         await type_text(pilot, " (edited in the TUI)")
@@ -160,15 +150,10 @@ async def test_version_conflict_keeps_the_users_input(tui_server: Any, api: Api)
 
 
 async def test_author_amends_a_submitted_report_with_a_reason(tui_server: Any, api: Api) -> None:
-    draft = await api.draft(
+    submitted = await api.sent(
         "officer.lax", "SIR", "Detainee injury at intake", event_at=EVENT_AT, body=sir_body()
     )
-    submitted = await api.call(
-        "officer.lax",
-        "POST",
-        f"/reports/{draft['id']}/submit",
-        json={"base_version": draft["version"]},
-    )
+    draft = submitted
     app = make_app(tui_server.url)
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in_through_ui(pilot, "officer.lax")
