@@ -68,7 +68,9 @@ def cmd_db_upgrade(_: argparse.Namespace, settings: ServerSettings) -> int:
 
 
 def cmd_user_add(args: argparse.Namespace, settings: ServerSettings) -> int:
-    password = args.password or accounts.temporary_password()
+    # Never a command-line argument: ps and the shell's history would keep it.
+    chosen = sys.stdin.readline().rstrip("\n") if args.password_stdin else ""
+    password = chosen or accounts.temporary_password()
 
     async def work(unit: UnitOfWork) -> None:
         spec = accounts.UserSpec(
@@ -93,7 +95,10 @@ def cmd_user_add(args: argparse.Namespace, settings: ServerSettings) -> int:
         )
 
     asyncio.run(_with_unit(settings, work))
-    print(f"created {args.username}; temporary password (shown once): {password}")
+    if chosen:
+        print(f"created {args.username}; the temporary password is the one given")
+    else:
+        print(f"created {args.username}; temporary password (shown once): {password}")
     return 0
 
 
@@ -292,7 +297,11 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--title", default="")
     add.add_argument("--email", default="")
     add.add_argument("--phone", default="")
-    add.add_argument("--password", help="temporary password (default: generated)")
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the temporary password from standard input (default: generated)",
+    )
     add.set_defaults(func=cmd_user_add)
     listing = user.add_parser("list", help="accounts, one a line (or --json)")
     listing.add_argument("--json", action="store_true", help="machine-readable output")

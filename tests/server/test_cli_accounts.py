@@ -23,7 +23,9 @@ from tests.conftest import DEMO_PASSWORD, FakeClock, seed_demo
 LOGIN = "/api/v1/auth/login"
 
 
-def sen_server(settings: ServerSettings, *args: str) -> subprocess.CompletedProcess[str]:
+def sen_server(
+    settings: ServerSettings, *args: str, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     """Run `sen-server ARGS` the way an administrator would on the server host."""
     env = dict(os.environ)
     env.update(SEN_DATA_DIR=str(settings.data_dir), SEN_CONFIG="/nonexistent")
@@ -31,6 +33,7 @@ def sen_server(settings: ServerSettings, *args: str) -> subprocess.CompletedProc
     return subprocess.run(
         [sys.executable, "-m", "sen_server.cli", *args],
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=120,
@@ -44,9 +47,9 @@ def ok(settings: ServerSettings, *args: str) -> str:
     return result.stdout
 
 
-def refused(settings: ServerSettings, *args: str) -> str:
+def refused(settings: ServerSettings, *args: str, stdin: str = "") -> str:
     """A refused command: exit status 2 and a one-line reason on stderr."""
-    result = sen_server(settings, *args)
+    result = sen_server(settings, *args, stdin=stdin)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     return result.stderr
@@ -128,6 +131,19 @@ async def test_admin_adds_a_user_with_a_temporary_password(
     assert temporary not in str([r.model_dump() for r in await audit_actions(settings)])
 
 
+async def test_a_chosen_temporary_password_comes_on_stdin_and_is_never_echoed(
+    settings: ServerSettings, api: Any
+) -> None:
+    chosen = "Synthetic-Temp-2026-xyz"
+    args = ["user", "add", "analyst.two", "--program", "HSI", "--roles", "agent"]
+    result = sen_server(settings, *args, "--password-stdin", stdin=chosen + "\n")
+    assert result.returncode == 0, result.stderr
+    assert chosen not in result.stdout + result.stderr
+    response = await try_login(api, "analyst.two", chosen)
+    assert response.status_code == 200
+    assert response.json()["must_change_password"] is True
+
+
 async def test_user_add_refuses_bad_input_without_creating_anything(
     settings: ServerSettings,
 ) -> None:
@@ -138,9 +154,10 @@ async def test_user_add_refuses_bad_input_without_creating_anything(
     assert "roles" in refused(settings, *base[:-1], "wizard", "x.one")
     assert "office" in refused(settings, *base, "x.two", "--office", "NOWHERE")
     assert "supervisor" in refused(settings, *base, "x.three", "--supervisor", "nobody")
-    weak = refused(settings, *base, "x.four", "--password", "password1234")
+    weak = refused(settings, *base, "x.four", "--password-stdin", stdin="password1234\n")
     assert "too common" in weak and "password1234" not in weak
-    assert "at least 12" in refused(settings, *base, "x.five", "--password", "Short-1")
+    short = refused(settings, *base, "x.five", "--password-stdin", stdin="Short-1\n")
+    assert "at least 12" in short
     listed = user_list(settings)
     assert not {"x.one", "x.two", "x.three", "x.four", "x.five"} & set(listed)
 
