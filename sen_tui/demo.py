@@ -104,6 +104,8 @@ class EmbeddedServer:
             )
         except subprocess.TimeoutExpired as exc:
             raise DemoError(f"sen-server {args[0]} took longer than {timeout:.0f} s") from exc
+        except OSError as exc:  # the interpreter went missing (a removed virtualenv)
+            raise DemoError(f"could not run {self.python}: {exc.strerror}") from exc
         if done.returncode != 0:
             tail = done.stderr.decode(errors="replace")[-1500:]
             raise DemoError(f"sen-server {args[0]} failed:\n{tail}")

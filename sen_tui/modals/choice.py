@@ -5,7 +5,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Static
 
 from sen_tui.screens.base import SenModal
 
@@ -30,7 +30,7 @@ class ChoiceModal(SenModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.title_text), classes="dialog-title")
-            yield Label(Text(self.question))
+            yield Static(Text(self.question))
             with Horizontal():
                 for index, (choice_id, label) in enumerate(self.choices):
                     yield Button(

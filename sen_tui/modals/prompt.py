@@ -47,7 +47,7 @@ class TextPromptModal(SenModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.title_text), classes="dialog-title")
-            yield Label(Text(self.prompt))
+            yield Static(Text(self.prompt))  # wraps, where a Label would cut
             yield TextInput(
                 id="prompt-input", max_length=self.max_length, placeholder=self.placeholder
             )
@@ -86,7 +86,7 @@ class ConfirmModal(SenModal[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.title_text), classes="dialog-title")
-            yield Label(Text(self.question))
+            yield Static(Text(self.question))
             with Horizontal():
                 yield Button(self.confirm, id="confirm", variant="error")
                 yield Button("Cancel", id="cancel")

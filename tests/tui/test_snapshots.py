@@ -17,15 +17,16 @@ from typing import Any
 import httpx
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from sen_tui.app import SenApp
-from sen_tui.demo import DemoAccount
+from sen_tui.demo import DemoAccount, EmbeddedServer
 from sen_tui.live import ConnectionState
+from sen_tui.modals.choice import ChoiceModal
 from sen_tui.modals.conflict import ConflictModal
 from sen_tui.modals.disposition import DispositionModal
 from sen_tui.modals.pick_type import PickTypeModal
-from sen_tui.modals.prompt import TextPromptModal
+from sen_tui.modals.prompt import ConfirmModal, TextPromptModal
 from sen_tui.modals.recipients import RecipientsModal
 from sen_tui.screens.demo import DemoAccountsScreen
 from sen_tui.screens.help import HelpScreen
@@ -189,6 +190,25 @@ def test_demo_accounts(snap_compare: Any, size: str) -> None:
     snap(snap_compare, app, size, steps)
 
 
+def test_demo_that_could_not_start(snap_compare: Any, size: str) -> None:
+    # A real embedded server whose interpreter fails at once (exit status 1, no output).
+    demo = EmbeddedServer(reports=0, python="/bin/false")
+    app = make_app(demo.url)
+    app.demo = demo
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        def failed() -> bool:
+            progress = pilot.app.screen.query_one("#demo-progress", Static)
+            return "could not start" in str(progress.content)
+
+        await wait_until(pilot, failed, "the failure")
+
+    try:
+        snap(snap_compare, app, size, steps)
+    finally:
+        demo.stop()
+
+
 # ---- the supervisor's screens ---------------------------------------------------------
 
 
@@ -330,6 +350,41 @@ async def open_form_for_sir(pilot: Pilot[Any]) -> None:
 
 def test_new_sir_form(snap_compare: Any, server: ServerProcess, size: str) -> None:
     author(snap_compare, server, size, open_form_for_sir)
+
+
+def test_unsaved_changes_question(snap_compare: Any, server: ServerProcess, size: str) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await open_form_for_sir(pilot)
+        await type_text(pilot, "Half-written title")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: on_screen(pilot, ChoiceModal), "the question")
+
+    author(snap_compare, server, size, then)
+
+
+def test_close_report_question(
+    snap_compare: Any, server: ServerProcess, ids: dict[str, str], size: str
+) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await open_report(pilot, "3", ids["submitted"])  # My queue, Drafts, My reports
+        await pilot.press("k")
+        await wait_until(pilot, lambda: on_screen(pilot, ConfirmModal), "the question")
+
+    author(snap_compare, server, size, then)
+
+
+def test_amend_reason_dialog(
+    snap_compare: Any, server: ServerProcess, ids: dict[str, str], size: str
+) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await open_report(pilot, "3", ids["submitted"])
+        await pilot.press("m")
+        await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
+        await wait_until(pilot, lambda: pilot.app.focused is not None, "focus in the form")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: on_screen(pilot, TextPromptModal), "the reason")
+
+    author(snap_compare, server, size, then)
 
 
 def test_form_with_errors(
