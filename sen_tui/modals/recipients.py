@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets import Button, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sen_tui.screens.base import SenModal
@@ -62,9 +62,10 @@ class RecipientsModal(SenModal[Recipients | None]):
                 yield Button("Done (ctrl+s)", id="done", variant="primary")
                 yield Button("Cancel", id="cancel")
             yield Static(
-                "Enter ticks or unticks the highlighted line. The routing rules still apply.",
+                "Enter ticks the first match, or in the list (down) the highlighted line.",
                 classes="dialog-hint",
             )
+        yield Footer(compact=True)  # this dialog's keys, not those of the screen below
 
     def on_mount(self) -> None:
         self.show_chosen()
@@ -94,6 +95,22 @@ class RecipientsModal(SenModal[Recipients | None]):
         self.show_options()
 
     @on(Input.Submitted, "#recipient-query")
+    async def tick_first_match(self) -> None:
+        """Type, then enter: ticks what the search found first (looked up now, not after
+        the pause, so a fast typist ticks what they typed)."""
+        await self.look_up()
+        options = self.query_one("#recipient-options", OptionList)
+        match = next(
+            (
+                option
+                for option in (options.get_option_at_index(i) for i in range(options.option_count))
+                if "[x]" not in str(option.prompt)
+            ),
+            None,
+        )
+        if match is not None and match.id:
+            self.toggle(match.id)
+
     def action_focus_list(self) -> None:
         self.query_one("#recipient-options").focus()
 
@@ -143,8 +160,10 @@ class RecipientsModal(SenModal[Recipients | None]):
         return Option(text, id=option_id)
 
     @on(OptionList.OptionSelected, "#recipient-options")
-    def toggle(self, event: OptionList.OptionSelected) -> None:
-        option_id = event.option.id or ""
+    def selected(self, event: OptionList.OptionSelected) -> None:
+        self.toggle(event.option.id or "")
+
+    def toggle(self, option_id: str) -> None:
         chosen = self.offices if option_id.startswith(OFFICE) else self.users
         name = option_id.removeprefix(OFFICE).removeprefix(USER)
         if name in chosen:

@@ -1,6 +1,8 @@
 """The client's parts on their own: URL rules, the keyring fallback, value parsing,
 differences, bindings and their command-palette names."""
 
+import importlib
+import pkgutil
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,21 +12,7 @@ from keyring.backend import KeyringBackend
 from textual.binding import Binding
 from textual.widget import Widget
 
-import sen_tui.modals.choice
-import sen_tui.modals.conflict
-import sen_tui.modals.pick_type
-import sen_tui.modals.prompt
-import sen_tui.screens.demo
-import sen_tui.screens.help
-import sen_tui.screens.lock
-import sen_tui.screens.login
-import sen_tui.screens.main
-import sen_tui.screens.password
-import sen_tui.screens.report_detail
-import sen_tui.screens.report_form
-import sen_tui.screens.rules
-import sen_tui.screens.search
-import sen_tui.widgets.form_fields
+import sen_tui
 from sen_tui.app import SenApp
 from sen_tui.client import InsecureServerUrl, check_server_url
 from sen_tui.commands import command_title
@@ -131,27 +119,17 @@ def test_demo_accounts_start_with_the_new_york_chain() -> None:
 
 
 def _classes_with_bindings() -> list[type[Any]]:
+    """Every widget, screen and dialog of the client that declares bindings: all modules,
+    so that a new dialog cannot be forgotten here."""
     modules = [
-        sen_tui.modals.choice,
-        sen_tui.modals.conflict,
-        sen_tui.modals.pick_type,
-        sen_tui.modals.prompt,
-        sen_tui.screens.demo,
-        sen_tui.screens.help,
-        sen_tui.screens.lock,
-        sen_tui.screens.login,
-        sen_tui.screens.main,
-        sen_tui.screens.password,
-        sen_tui.screens.report_detail,
-        sen_tui.screens.report_form,
-        sen_tui.screens.rules,
-        sen_tui.screens.search,
-        sen_tui.widgets.form_fields,
+        importlib.import_module(info.name)
+        for info in pkgutil.walk_packages(sen_tui.__path__, "sen_tui.")
+        if info.name != "sen_tui.__main__"
     ]
     found: list[type[Any]] = [SenApp]
     for module in modules:
         for value in vars(module).values():
-            ours = isinstance(value, type) and value.__module__.startswith("sen_tui")
+            ours = isinstance(value, type) and value.__module__ == module.__name__
             if ours and issubclass(value, Widget) and "BINDINGS" in vars(value):
                 found.append(value)
     return found

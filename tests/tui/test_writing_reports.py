@@ -182,3 +182,21 @@ async def test_author_amends_a_submitted_report_with_a_reason(tui_server: Any, a
     assert versions[-1]["reason"] == "Added the case number"
     report = await api.call("officer.lax", "GET", f"/reports/{draft['id']}")
     assert report["case_number"] == "LA-2026-0007" and report["status"] == "submitted"
+
+
+async def test_a_draft_is_saved_periodically_without_asking(tui_server: Any, api: Api) -> None:
+    app = make_app(tui_server.url, autosave_seconds=5)  # the shortest the settings allow
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in_through_ui(pilot, "sup.lax")
+        await open_new_form(pilot, 2)  # LEARA, OPPRED, SIR, ...
+        await fill(pilot, "title", "Typed, never saved by hand")
+        await wait_until(pilot, lambda: app.screen.report is not None, "the periodic save")
+        status = str(app.screen.query_one("#form-status").content)
+        assert status.startswith(f"Saved {app.screen.report.id} version 1 at ")
+        await fill(pilot, "body.narrative", "More words after the first save.")
+        await wait_until(pilot, lambda: app.screen.report.version == 2, "the next save")
+    page = await api.call("sup.lax", "GET", "/reports", params={"mine": "true"})
+    [row] = page["items"]
+    report = await api.call("sup.lax", "GET", f"/reports/{row['id']}")
+    assert report["title"] == "Typed, never saved by hand"
+    assert report["body"]["narrative"] == "More words after the first save."
