@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList, Static, Tab, Tabs
 
 from sen_tui.app import SenApp
 from sen_tui.demo import DemoAccount, EmbeddedServer
@@ -104,6 +104,21 @@ async def settled(pilot: Pilot[Any]) -> None:
     session = pilot.app.session
     await wait_until(pilot, lambda: session.connection_state is ConnectionState.LIVE, "live")
     await wait_until(pilot, lambda: not screen_busy(pilot), "the screen's work done")
+    await wait_until(pilot, lambda: underline_in_place(pilot), "the tab underline")
+
+
+def underline_in_place(pilot: Pilot[Any]) -> bool:
+    """The queue tabs' underline spans the active tab's label as it reads now: a label that
+    gains its unread count moves the underline a refresh later, and a screen pushed on top
+    in between (help, lock) would leave it short in the picture (seen under load in CI)."""
+    tabs = pilot.app.screen.query(Tabs)
+    if not tabs:
+        return True
+    active = tabs.first().query_one("#tabs-list > Tab.-active", Tab)
+    region = active.virtual_region.shrink(active.styles.gutter)
+    underline = tabs.first().query_one("Underline")
+    span = (underline.highlight_start, underline.highlight_end)  # type: ignore[attr-defined]
+    return region.width == active.label.cell_length and span == region.column_span
 
 
 async def open_report(pilot: Pilot[Any], tab_key: str, report_id: str) -> None:
