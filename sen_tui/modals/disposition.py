@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from sen_tui.client import ApiError, ServerUnreachable
 from sen_tui.screens.base import SenModal
@@ -57,7 +57,6 @@ class DispositionModal(SenModal[ReportPublic | None]):
             with Horizontal(id="disposition-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
-        yield Footer(compact=True)  # this dialog's keys, not those of the screen below
 
     def on_mount(self) -> None:
         self.query(FieldRow).first().focus_editor()

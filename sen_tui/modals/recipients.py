@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sen_tui.screens.base import SenModal
@@ -65,7 +65,6 @@ class RecipientsModal(SenModal[Recipients | None]):
                 "Enter ticks the first match, or in the list (down) the highlighted line.",
                 classes="dialog-hint",
             )
-        yield Footer(compact=True)  # this dialog's keys, not those of the screen below
 
     def on_mount(self) -> None:
         self.show_chosen()

@@ -6,6 +6,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from sen_tui.failures import WorkFailed
@@ -32,4 +33,7 @@ class SenScreen(ForwardsFailures, Screen[T]):
 
 
 class SenModal(ForwardsFailures, ModalScreen[T]):
-    pass
+    def on_mount(self) -> None:
+        # Every dialog shows its own keys, not those of the screen below it. (Textual calls
+        # this as well as a dialog's own on_mount.)
+        self.mount(Footer(compact=True))
