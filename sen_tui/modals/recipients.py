@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -51,6 +52,7 @@ class RecipientsModal(SenModal[Recipients | None]):
         self.office_refs: list[OfficeRef] = []
         self.found_users: list[UserRef] = []
         self.known_users: dict[str, UserRef] = {}
+        self.lookup_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -83,7 +85,11 @@ class RecipientsModal(SenModal[Recipients | None]):
 
     @on(Input.Changed, "#recipient-query")
     def typed(self) -> None:
-        self.set_timer(SEARCH_DEBOUNCE, self.lookup_soon, name="recipient lookup")
+        # Each key restarts the wait: one lookup (and one audited directory search) per
+        # pause in typing, not one per key.
+        if self.lookup_timer is not None:
+            self.lookup_timer.stop()
+        self.lookup_timer = self.set_timer(SEARCH_DEBOUNCE, self.lookup_soon)
 
     def lookup_soon(self) -> None:
         self.run_worker(self.look_up(), exclusive=True, group="lookup", exit_on_error=False)
