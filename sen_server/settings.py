@@ -3,6 +3,7 @@
 Every path comes from platformdirs here and nowhere else.
 """
 
+import os
 from functools import cached_property
 from pathlib import Path
 
@@ -92,8 +93,6 @@ class ServerSettings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Precedence: explicit arguments, then SEN_* variables, then the TOML file named by
         # SEN_CONFIG (or sen-server.toml in the platform config folder).
-        import os
-
         toml_path = os.environ.get("SEN_CONFIG") or str(
             Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "sen-server.toml"
         )

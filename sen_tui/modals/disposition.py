@@ -18,11 +18,10 @@ from sen_tui.client import ApiError, ServerUnreachable
 from sen_tui.screens.base import SenModal
 from sen_tui.session import Session
 from sen_tui.widgets.form_fields import FieldRow
-from sen_tui.widgets.form_values import parse_datetime
+from sen_tui.widgets.form_values import DATETIME_MESSAGE, parse_datetime
 from shared.schemas import DispositionUpdate, FieldError, ReportPublic
 
 SECTION = "Disposition"  # the LEARA catalogue section these fields live in
-_DATETIME_MESSAGE = "must be a date and time, e.g. 2026-03-01 14:30 (UTC)"
 
 
 class DispositionModal(SenModal[ReportPublic | None]):
@@ -75,7 +74,7 @@ class DispositionModal(SenModal[ReportPublic | None]):
         completed = values.get("completed_at")
         moment = parse_datetime(completed) if completed else None
         if completed and moment is None:
-            errors.append(FieldError(field="completed_at", message=_DATETIME_MESSAGE))
+            errors.append(FieldError(field="completed_at", message=DATETIME_MESSAGE))
         if errors:
             self.show_errors(errors)
             return None

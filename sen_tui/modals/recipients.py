@@ -70,7 +70,8 @@ class RecipientsModal(SenModal[Recipients | None]):
 
     def on_mount(self) -> None:
         self.show_chosen()
-        self.load()
+        self.load_offices()
+        self.lookup_soon()
 
     # ---- looking up -----------------------------------------------------------------
 
@@ -78,10 +79,11 @@ class RecipientsModal(SenModal[Recipients | None]):
     def query_text(self) -> str:
         return self.query_one("#recipient-query", Input).value.strip()
 
-    @work(exclusive=True, group="lookup", exit_on_error=False)
-    async def load(self) -> None:
+    # Its own group: a user lookup started by typing must not cancel loading the offices.
+    @work(group="offices", exit_on_error=False)
+    async def load_offices(self) -> None:
         self.office_refs = await self.session.client.offices()
-        await self.look_up()
+        self.show_options()
 
     @on(Input.Changed, "#recipient-query")
     def typed(self) -> None:
@@ -103,18 +105,14 @@ class RecipientsModal(SenModal[Recipients | None]):
     async def tick_first_match(self) -> None:
         """Type, then enter: ticks what the search found first (looked up now, not after
         the pause, so a fast typist ticks what they typed)."""
+        if self.lookup_timer is not None:
+            self.lookup_timer.stop()  # this lookup replaces the pending one
         await self.look_up()
         options = self.query_one("#recipient-options", OptionList)
-        match = next(
-            (
-                option
-                for option in (options.get_option_at_index(i) for i in range(options.option_count))
-                if "[x]" not in str(option.prompt)
-            ),
-            None,
-        )
-        if match is not None and match.id:
-            self.toggle(match.id)
+        ids = (options.get_option_at_index(i).id or "" for i in range(options.option_count))
+        first = next((option_id for option_id in ids if not self.ticked(option_id)), None)
+        if first:
+            self.toggle(first)
 
     def action_focus_list(self) -> None:
         self.query_one("#recipient-options").focus()
@@ -168,9 +166,16 @@ class RecipientsModal(SenModal[Recipients | None]):
     def selected(self, event: OptionList.OptionSelected) -> None:
         self.toggle(event.option.id or "")
 
-    def toggle(self, option_id: str) -> None:
+    def _chosen_and_name(self, option_id: str) -> tuple[list[str], str]:
         chosen = self.offices if option_id.startswith(OFFICE) else self.users
-        name = option_id.removeprefix(OFFICE).removeprefix(USER)
+        return chosen, option_id.removeprefix(OFFICE).removeprefix(USER)
+
+    def ticked(self, option_id: str) -> bool:
+        chosen, name = self._chosen_and_name(option_id)
+        return name in chosen
+
+    def toggle(self, option_id: str) -> None:
+        chosen, name = self._chosen_and_name(option_id)
         if name in chosen:
             chosen.remove(name)
         else:

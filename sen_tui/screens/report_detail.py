@@ -202,11 +202,12 @@ class ReportDetailScreen(SenScreen[None]):
             return False
         mine = report.author == me.user.username
         status = ReportStatus(report.status)
+        if action == "disposition" and report.type is not ReportType.LEARA:
+            return False
         if action in ("disposition", "close_report"):
             # The author, or an office manager it was routed to: the server knows the routing.
             follows_up = mine or Role.OFFICE_MANAGER in me.user.roles
-            leara = report.type is ReportType.LEARA or action == "close_report"
-            return follows_up and leara and status is ReportStatus.SUBMITTED
+            return follows_up and status is ReportStatus.SUBMITTED
         if action in ("edit", "delete"):
             return mine and status in EDITABLE_STATUSES
         if action == "amend":

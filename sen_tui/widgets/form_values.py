@@ -22,6 +22,9 @@ PLACEHOLDERS = {
     FieldKind.DECIMAL: "number",
 }
 
+# What the client says of a time it could not read (the event time, a completion time).
+DATETIME_MESSAGE = "must be a date and time, e.g. 2026-03-01 14:30 (UTC)"
+
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d")
 
 

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from sen_tui.widgets.form_fields import FormBlock, block_for
-from sen_tui.widgets.form_values import parse_datetime
+from sen_tui.widgets.form_values import DATETIME_MESSAGE, parse_datetime
 from sen_tui.widgets.recipients_field import RecipientsBlock
 from shared.enums import Priority, ReportType
 from shared.fields import FieldKind, FieldSpec, ReportTypeSpec
@@ -24,8 +24,6 @@ from shared.schemas import (
     ReportUpdate,
 )
 from shared.validation import validate_body, validate_envelope_for_submit
-
-_DATETIME_MESSAGE = "must be a date and time, e.g. 2026-03-01 14:30 (UTC)"
 
 
 def envelope_specs(spec: ReportTypeSpec) -> list[FieldSpec]:
@@ -209,7 +207,7 @@ class ReportForm(VerticalScroll, can_focus=False):
         payload = self.payload()
         errors: list[FieldError] = []
         if payload.event_at_text is not None:
-            errors.append(FieldError(field="event_at", message=_DATETIME_MESSAGE))
+            errors.append(FieldError(field="event_at", message=DATETIME_MESSAGE))
         _, body_errors = validate_body(self.spec, payload.body, for_submit=for_submit)
         if for_submit:
             envelope_errors = validate_envelope_for_submit(

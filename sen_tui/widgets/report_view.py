@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sen_tui.formatting import priority_text, when, words
-from sen_tui.widgets.form_values import show_datetime
+from sen_tui.widgets.form_values import parse_datetime
 from shared.fields import FieldKind, FieldSpec, ReportTypeSpec
 from shared.schemas import ReportPublic
 from shared.validation import REDACTED
@@ -110,8 +110,8 @@ def _scalar(f: FieldSpec, value: Any) -> str:
     if f.kind is FieldKind.ENUM:
         return words(str(value))
     if f.kind is FieldKind.DATETIME:  # as the envelope shows times: minutes, in UTC
-        shown = show_datetime(value)
-        return f"{shown}Z" if shown != value else str(value)
+        moment = parse_datetime(str(value))
+        return when(moment) if moment else str(value)
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return str(value)

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ON_CI
+
 pytestmark = [
     pytest.mark.slow,
     # Locally, a machine without tmux skips this; under CI=true a missing tmux is a failure.
     pytest.mark.skipif(
-        shutil.which("tmux") is None and os.environ.get("CI", "").lower() != "true",
+        shutil.which("tmux") is None and not ON_CI,
         reason="tmux is not installed (set CI=true to make this fatal)",
     ),
 ]

@@ -24,7 +24,7 @@ from sen_server.events.store import latest_event_id
 from sen_server.runtime import Runtime
 from sen_server.settings import ServerSettings
 from shared.enums import Role
-from tests.conftest import DEMO_PASSWORD, FakeClock, login, seed_demo
+from tests.conftest import FakeClock, login, seed_demo
 from tests.server import flows
 
 QUEUES = ("mine", "iroc", "review", "intel", "drafts", "reports")
@@ -156,13 +156,9 @@ async def test_events_show_nothing_a_user_may_not_read(
     await seed_demo(sqlite_settings)
     server = start_server(sqlite_settings)
     async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
-
-        async def login_as(user: str) -> dict[str, str]:
-            return await login(http, user, DEMO_PASSWORD)
-
         now = datetime.now(UTC)
-        agent, sup, sac = [await login_as(u) for u in ("agent.nyc", "sup.nyc", "sac.nyc")]
-        pao, iroc = [await login_as(u) for u in ("pao", "iroc.watch")]
+        agent, sup, sac = [await login(http, u) for u in ("agent.nyc", "sup.nyc", "sac.nyc")]
+        pao, iroc = [await login(http, u) for u in ("pao", "iroc.watch")]
 
         oppred = await flows.action(
             http, agent, await flows.create(http, agent, "OPPRED", now, seed=1), "request-review"

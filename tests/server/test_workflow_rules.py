@@ -14,6 +14,16 @@ async def _state(client: Any, headers: dict[str, str], report_id: str) -> dict[s
     )
 
 
+async def _unchanged(
+    client: Any, headers: dict[str, str], report_id: str, status: str, version: int
+) -> dict[str, Any]:
+    """A refused action left the report as it was and routed it nowhere."""
+    after = await _state(client, headers, report_id)
+    assert (after["status"], after["version"]) == (status, version)
+    assert await flows.routed_to(client, headers, report_id) == {}
+    return after
+
+
 async def test_mandatory_review_cannot_be_skipped(client: Any, clock: FakeClock) -> None:
     """Submitting an OPPRED or SPEAR directly is refused and changes nothing."""
     agent = await login(client, "agent.nyc")
@@ -29,14 +39,12 @@ async def test_mandatory_review_cannot_be_skipped(client: Any, clock: FakeClock)
         assert response.status_code == 409, response.text
         assert response.json()["reason"] == "review_required"
 
-        after = await _state(client, agent, draft["id"])
-        assert (after["status"], after["version"]) == ("draft", draft["version"])
+        after = await _unchanged(client, agent, draft["id"], "draft", draft["version"])
         assert after["submitted_at"] is None
         versions = (
             await client.get(f"/api/v1/reports/{draft['id']}/versions", headers=agent)
         ).json()
         assert len(versions) == 1, "a refused submit wrote a version"
-        assert await flows.routed_to(client, agent, draft["id"]) == {}
         # Nobody downstream sees it: IROC may not open it, the supervisor has no review.
         assert (await client.get(f"/api/v1/reports/{draft['id']}", headers=iroc)).status_code == (
             404
@@ -65,9 +73,7 @@ async def test_reviewer_cannot_approve_their_own_report(client: Any, clock: Fake
         headers=sup,
     )
     assert response.status_code in (403, 404), response.text
-    after = await _state(client, sup, asked["id"])
-    assert (after["status"], after["version"]) == ("in_review", asked["version"])
-    assert await flows.routed_to(client, sup, asked["id"]) == {}
+    await _unchanged(client, sup, asked["id"], "in_review", asked["version"])
 
     # Their own supervisor (sac.nyc) may.
     approved = await flows.action(client, sac, asked, "approve")
@@ -98,9 +104,7 @@ async def test_only_the_authors_supervisors_may_approve(client: Any, clock: Fake
                 headers=headers,
             )
             assert response.status_code in (403, 404), f"{user} {decision}: {response.text}"
-    after = await _state(client, agent, asked["id"])
-    assert (after["status"], after["version"]) == ("in_review", asked["version"])
-    assert await flows.routed_to(client, agent, asked["id"]) == {}
+    await _unchanged(client, agent, asked["id"], "in_review", asked["version"])
 
 
 async def test_stale_approve_is_a_conflict(client: Any, clock: FakeClock) -> None:
@@ -133,9 +137,7 @@ async def test_stale_approve_is_a_conflict(client: Any, clock: FakeClock) -> Non
     assert stale.json()["reason"] == "version_conflict"
     assert stale.json()["extra"]["current"]["version"] == resent["version"]
     assert stale.json()["extra"]["current"]["title"] == "Arrest at JFK, corrected"
-    after = await _state(client, agent, draft["id"])
-    assert (after["status"], after["version"]) == ("in_review", resent["version"])
-    assert await flows.routed_to(client, agent, draft["id"]) == {}
+    await _unchanged(client, agent, draft["id"], "in_review", resent["version"])
 
     approved = await flows.action(client, sup, resent, "approve")
     assert approved["status"] == "submitted"

@@ -84,13 +84,11 @@ async def type_text(pilot: Pilot[Any], text: str) -> None:
     await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
 
 
-async def log_in_through_ui(
+async def enter_credentials(
     pilot: Pilot[Any], username: str, password: str = DEMO_PASSWORD
 ) -> None:
-    """Notice + login form; acknowledge the rules if asked; wait for the main screen."""
+    """Type a username and a password into the login form, each ended with enter."""
     from sen_tui.screens.login import LoginScreen
-    from sen_tui.screens.main import MainScreen
-    from sen_tui.screens.rules import RulesScreen
 
     app = pilot.app
     await wait_until(pilot, lambda: on_screen(pilot, LoginScreen), "the login screen")
@@ -100,6 +98,17 @@ async def log_in_through_ui(
     await wait_until(pilot, lambda: app.screen.query_one("#password").has_focus, "password")
     await type_text(pilot, password)
     await pilot.press("enter")
+
+
+async def log_in_through_ui(
+    pilot: Pilot[Any], username: str, password: str = DEMO_PASSWORD
+) -> None:
+    """Notice + login form; acknowledge the rules if asked; wait for the main screen."""
+    from sen_tui.screens.main import MainScreen
+    from sen_tui.screens.rules import RulesScreen
+
+    app = pilot.app
+    await enter_credentials(pilot, username, password)
     await wait_until(
         pilot,
         lambda: on_screen(pilot, RulesScreen) or on_screen(pilot, MainScreen),

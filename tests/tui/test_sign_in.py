@@ -14,6 +14,7 @@ from sen_tui.widgets.queue_table import QueueTable
 from tests.conftest import DEMO_PASSWORD
 from tests.tui.conftest import (
     Api,
+    enter_credentials,
     log_in_through_ui,
     make_app,
     on_screen,
@@ -30,11 +31,7 @@ async def test_login_acknowledge_rules_then_queue(tui_server: Any, api: Api) -> 
         await wait_until(pilot, lambda: on_screen(pilot, LoginScreen), "login screen")
         notice = app.screen.query_one("#notice")
         await wait_until(pilot, lambda: "U.S. Government" in str(notice.render()), "the notice")
-        await type_text(pilot, "agent.nyc")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.screen.query_one("#password").has_focus, "password")
-        await type_text(pilot, DEMO_PASSWORD)
-        await pilot.press("enter")
+        await enter_credentials(pilot, "agent.nyc")
         await wait_until(pilot, lambda: on_screen(pilot, RulesScreen), "the rules")
         rules_text = app.screen.query_one("#rules-text")
         # The placeholder also says "Rules of Behavior": wait for the rules themselves.
@@ -51,12 +48,7 @@ async def test_login_acknowledge_rules_then_queue(tui_server: Any, api: Api) -> 
 async def test_wrong_password_is_refused_at_the_form(tui_server: Any) -> None:
     app = make_app(tui_server.url)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_until(pilot, lambda: on_screen(pilot, LoginScreen), "login screen")
-        await type_text(pilot, "agent.nyc")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.screen.query_one("#password").has_focus, "password")
-        await type_text(pilot, "not-the-password")
-        await pilot.press("enter")
+        await enter_credentials(pilot, "agent.nyc", "not-the-password")
         error = app.screen.query_one("#login-error")
         await wait_until(
             pilot, lambda: "Wrong username or password" in str(error.render()), "error"

@@ -31,7 +31,6 @@ from sen_tui.modals.recipients import RecipientsModal
 from sen_tui.screens.demo import DemoAccountsScreen
 from sen_tui.screens.help import HelpScreen
 from sen_tui.screens.lock import LockScreen
-from sen_tui.screens.login import LoginScreen
 from sen_tui.screens.main import MainScreen
 from sen_tui.screens.password import PasswordScreen
 from sen_tui.screens.report_form import ReportFormScreen
@@ -42,6 +41,7 @@ from sen_tui.widgets.report_form import ReportForm
 from tests.conftest import ServerProcess, _settings, free_port, login
 from tests.tui.conftest import (
     edit_from_queue,
+    enter_credentials,
     make_app,
     on_screen,
     open_from_queue,
@@ -158,12 +158,7 @@ def test_rules(snap_compare: Any, server: ServerProcess, size: str) -> None:
     app = make_app(server.url)
 
     async def steps(pilot: Pilot[Any]) -> None:
-        await wait_until(pilot, lambda: on_screen(pilot, LoginScreen), "login")
-        await type_text(pilot, "hq.hsi")  # never acknowledges: the rules are always due
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.screen.query_one("#password").has_focus, "focus")
-        await type_text(pilot, "synthetic-demo-pass-2026")
-        await pilot.press("enter")
+        await enter_credentials(pilot, "hq.hsi")  # never acknowledges: the rules are always due
         await wait_until(pilot, lambda: on_screen(pilot, RulesScreen), "the rules")
         await wait_until(pilot, lambda: app.screen.rules is not None, "the rules text")
         await wait_until(pilot, lambda: app.screen.query_one("#acknowledge").has_focus, "focus")
@@ -175,12 +170,7 @@ def test_forced_password_change(snap_compare: Any, server: ServerProcess, size: 
     app = make_app(server.url)
 
     async def steps(pilot: Pilot[Any]) -> None:
-        await wait_until(pilot, lambda: on_screen(pilot, LoginScreen), "login")
-        await type_text(pilot, TEMPORARY_USER)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.screen.query_one("#password").has_focus, "focus")
-        await type_text(pilot, TEMPORARY_PASSWORD)
-        await pilot.press("enter")
+        await enter_credentials(pilot, TEMPORARY_USER, TEMPORARY_PASSWORD)
         await wait_until(pilot, lambda: on_screen(pilot, PasswordScreen), "password change")
 
     snap(snap_compare, app, size, steps)
@@ -491,12 +481,7 @@ def test_no_report_content_for_the_administrator(
     app = make_app(server.url)
 
     async def steps(pilot: Pilot[Any]) -> None:
-        await wait_until(pilot, lambda: on_screen(pilot, LoginScreen), "login")
-        await type_text(pilot, "admin")
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: app.screen.query_one("#password").has_focus, "focus")
-        await type_text(pilot, "synthetic-demo-pass-2026")
-        await pilot.press("enter")
+        await enter_credentials(pilot, "admin")
         await wait_until(
             pilot, lambda: on_screen(pilot, RulesScreen) or on_screen(pilot, MainScreen), "in"
         )
