@@ -1,7 +1,5 @@
 """create_app(settings) -> Litestar: wiring only; the rules live in the domain packages."""
 
-import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -10,18 +8,18 @@ from typing import Any
 
 from litestar import Litestar, get
 from litestar.datastructures import State
-from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from sen_server.accounts.controller import DirectoryController
 from sen_server.audit.controller import AuditController
-from sen_server.audit.writer import checkpoint_head
 from sen_server.auth.controller import AuthController
-from sen_server.caller import provide_caller
-from sen_server.errors import EXCEPTION_HANDLERS
 from sen_server.events.bus import PostgresListener, asyncpg_dsn
 from sen_server.events.controller import EventController
+from sen_server.http.dependencies import DEPENDENCIES
+from sen_server.http.errors import EXCEPTION_HANDLERS
+from sen_server.jobs.registry import JobRegistry
+from sen_server.jobs.schedule import server_jobs
 from sen_server.queues.controller import QueueController
 from sen_server.reports.controller import ReportController, ReportTypesController
 from sen_server.routing.controller import FollowUpController, WorkflowRulesController
@@ -67,23 +65,19 @@ def access_log_middleware(app: ASGIApp) -> ASGIApp:
     return middleware
 
 
-async def _checkpoint_periodically(runtime: Runtime) -> None:
-    while True:
-        await asyncio.sleep(runtime.settings.audit_checkpoint_seconds)
-        try:
-            async with runtime.sessions() as session, session.begin():
-                await checkpoint_head(session, runtime.signer, runtime.now())
-        except Exception as exc:  # keep serving; the next round retries
-            log.warning("audit checkpoint failed: %s", type(exc).__name__)
-
-
-def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = None) -> Litestar:
+def create_app(
+    settings: ServerSettings | None = None,
+    *,
+    clock: Clock | None = None,
+    jobs: JobRegistry | None = None,
+) -> Litestar:
     settings = settings or ServerSettings()
     runtime = Runtime.build(settings, clock)
+    jobs = jobs if jobs is not None else server_jobs()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        task = asyncio.create_task(_checkpoint_periodically(runtime))
+        await jobs.start(runtime)
         listener = None
         if not settings.is_sqlite:
             # Events committed by other instances wake this instance's streams.
@@ -94,9 +88,7 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
         finally:
             if listener:
                 await listener.stop()
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await jobs.stop()
             await runtime.engine.dispose()
 
     return Litestar(
@@ -112,7 +104,7 @@ def create_app(settings: ServerSettings | None = None, *, clock: Clock | None = 
             DirectoryController,
             AuditController,
         ],
-        dependencies={"caller": Provide(provide_caller)},
+        dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[access_log_middleware],
         lifespan=[lifespan],

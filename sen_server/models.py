@@ -220,9 +220,33 @@ class Event(SQLModel, table=True):
 
     id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     kind: str = Field(max_length=40)
+    # What the event is about; who may see it is decided per object type (events.visibility).
+    object_type: str = Field(default="report", max_length=32)
+    object_id: str | None = Field(default=None, max_length=64)
     report_id: str | None = Field(default=None, max_length=32, index=True)
     report_type: str | None = Field(default=None, max_length=16)
     priority: str | None = Field(default=None, max_length=16)
     title: str | None = Field(default=None, max_length=300)
     actor: str | None = Field(default=None, max_length=150)
     at: datetime = Field(sa_column=utc_column())
+
+
+class OutboxMessage(SQLModel, table=True):
+    """Work to do once a change has committed (an email to send, a file to write).
+
+    Written in the same transaction as the change that asks for it, so it exists exactly
+    when the change does; a worker claims it after commit with a lease, so a crashed worker's
+    message is taken up again, and marks it done or retries it with backoff."""
+
+    __tablename__ = "outbox"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=60)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    state: str = Field(default="pending", max_length=16)  # pending | done | failed
+    attempts: int = 0
+    created_at: datetime = Field(sa_column=utc_column())
+    available_at: datetime = Field(sa_column=utc_column())  # not before: backoff after a failure
+    leased_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    finished_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    last_error: str | None = Field(default=None, max_length=500)

@@ -30,6 +30,8 @@ class Runtime:
     clock: Clock = field(default=system_clock)
     # Fired after a local commit that published events (and on PostgreSQL NOTIFY).
     wakeup: Wakeup = field(default_factory=Wakeup)
+    # Fired after a local commit that wrote outbox messages (the job worker waits on it).
+    outbox_wakeup: Wakeup = field(default_factory=Wakeup)
 
     @classmethod
     def build(cls, settings: ServerSettings, clock: Clock | None = None) -> "Runtime":

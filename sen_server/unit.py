@@ -9,16 +9,23 @@ A read-only unit (views, lists, queues) reads in a transaction that takes no wri
 (SQLite's single writer is not held while a long queue page is computed), then writes its
 audit records, and any small follow-up writes such as marking a delivery read, in a short
 write transaction of their own before the response leaves.
+
+The unit is also the one place that publishes what a unit of work did: live events
+(``emit``) get their positions at commit, and outbox messages (``enqueue``) are rows written
+in the same transaction and handed to the job worker once the commit is durable, so an
+email or an export happens exactly when the change that asked for it does.
 """
 
 from collections.abc import Awaitable, Callable
 from types import TracebackType
+from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sen_server.audit.writer import AuditActor, AuditEntry, append_audit, lock_chain
 from sen_server.errors import ApiError
 from sen_server.events.store import EventDraft, append_events
+from sen_server.models import OutboxMessage
 from sen_server.runtime import Runtime
 
 FollowUpWrite = Callable[[AsyncSession], Awaitable[None]]
@@ -32,6 +39,7 @@ class UnitOfWork:
         self.entries: list[AuditEntry] = []
         self.events: list[EventDraft] = []
         self.follow_ups: list[FollowUpWrite] = []
+        self.outbox: list[tuple[str, dict[str, Any]]] = []
         self._session: AsyncSession | None = None
 
     @property
@@ -46,6 +54,10 @@ class UnitOfWork:
     def emit(self, event: EventDraft) -> None:
         """Publish a live event when (and only if) this unit commits."""
         self.events.append(event)
+
+    def enqueue(self, kind: str, payload: dict[str, Any]) -> None:
+        """Ask the job worker to do ``kind`` with ``payload`` once this unit has committed."""
+        self.outbox.append((kind, payload))
 
     async def write(self, work: FollowUpWrite) -> None:
         """A write: now in a read-write unit, in the closing write transaction otherwise."""
@@ -92,6 +104,9 @@ class UnitOfWork:
         """Follow-up writes, audit records and events, then COMMIT."""
         for work in self.follow_ups:
             await work(session)
+        now = self.runtime.now()
+        for kind, payload in self.outbox:
+            session.add(OutboxMessage(kind=kind, payload=payload, created_at=now, available_at=now))
         if self.entries:
             await self._append(session, self.entries)
         if self.events:
@@ -100,6 +115,8 @@ class UnitOfWork:
         await session.commit()
         if self.events:
             self.runtime.wakeup.fire()
+        if self.outbox:
+            self.runtime.outbox_wakeup.fire()
 
     async def _append(self, session: AsyncSession, entries: list[AuditEntry]) -> None:
         settings = self.runtime.settings

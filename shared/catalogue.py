@@ -27,6 +27,7 @@ from shared.blocks import (
     text,
     without,
 )
+from shared.enums import ReportAction
 from shared.fields import Catalogue, FieldKind, FieldSpec, ReportTypeSpec, ReviewPolicy
 
 SIR_CATEGORIES = [
@@ -634,3 +635,22 @@ def get_type(code: str) -> ReportTypeSpec:
         return TYPES_BY_CODE[code]
     except KeyError:
         raise KeyError(f"unknown report type: {code}") from None
+
+
+def program_report_types(program: str) -> frozenset[str]:
+    """The report types a programme's authors write: the one source is each type's
+    ``programs`` (SPEC §1: HSI writes SIR, OPPRED, SPEAR, LEARA, SPOT; ERO writes SIR,
+    LEARA, SPOT, ERO_LEAD, ERO_TAV)."""
+    return frozenset(t.code for t in CATALOGUE.types if program in t.programs)
+
+
+def send_actions(review: ReviewPolicy) -> frozenset[ReportAction]:
+    """How the author may send a draft under a review policy (SPEC §3): straight to
+    submission, to a supervisor's review, or either. The server's policy and a client's
+    new, unsaved form both ask this one function."""
+    actions = set()
+    if review != ReviewPolicy.MANDATORY:
+        actions.add(ReportAction.SUBMIT)
+    if review != ReviewPolicy.NONE:
+        actions.add(ReportAction.REQUEST_REVIEW)
+    return frozenset(actions)

@@ -80,3 +80,137 @@ class AuditOutcome(StrEnum):
 
 
 DEFAULT_MARKING = "LAW ENFORCEMENT SENSITIVE"
+
+
+# ---- what a user may do, and where (the server decides; the client shows) ---------------
+
+
+class ReportAction(StrEnum):
+    """Actions on one report. ``ReportPublic.allowed_actions`` lists those the reader may take,
+    computed by the same policy functions that the server's handlers enforce."""
+
+    EDIT = "edit"
+    DELETE = "delete"
+    REQUEST_REVIEW = "request_review"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    RETURN = "return"
+    AMEND = "amend"
+    ACKNOWLEDGE = "acknowledge"
+    DISPOSITION = "disposition"
+    CLOSE = "close"
+
+
+class QueueName(StrEnum):
+    """The queues of ``GET /api/v1/queues/{name}``; ``GET /api/v1/me`` says which a user has."""
+
+    MINE = "mine"  # deliveries to me
+    IROC = "iroc"  # every IROC-visible report of the last 72 h
+    REVIEW = "review"  # in review, mine to decide
+    INTEL = "intel"  # leads awaiting triage
+    DRAFTS = "drafts"  # mine, not yet submitted
+    REPORTS = "reports"  # everything I wrote
+    ALL = "all"  # everything I may read
+
+
+class Workspace(StrEnum):
+    """A part of the client with its own screens, offered by ``GET /api/v1/me``."""
+
+    QUEUES = "queues"
+    SUMMARIES = "summaries"
+    INTEL = "intel"
+    STATISTICS = "statistics"
+    NEWS = "news"
+    AUDIT = "audit"
+    ADMIN = "admin"
+
+
+class WorkspaceAction(StrEnum):
+    """What a user may do in a workspace beyond its queues (keys the client shows)."""
+
+    NEW_REPORT = "new_report"
+    SEARCH = "search"
+    READ_AUDIT = "read_audit"
+    READ_RULES = "read_rules"
+    EDIT_RULES = "edit_rules"
+
+
+class DeliveryState(StrEnum):
+    NEW = "new"
+    READ = "read"
+    ACKNOWLEDGED = "acknowledged"
+
+
+class ObjectType(StrEnum):
+    """What an audit record or a live event is about."""
+
+    REPORT = "report"
+    QUEUE = "queue"
+    USER = "user"
+    OFFICE = "office"
+    RULE = "rule"
+    AUDIT = "audit"
+    SUMMARY = "summary"
+
+
+class EventKind(StrEnum):
+    """Live events (SPEC §4). Each kind belongs to one object type; the server shows an
+    event only to readers its object type's visibility rule admits, and nobody otherwise."""
+
+    REPORT_SUBMITTED = "report.submitted"
+    REPORT_UPDATED = "report.updated"
+    REPORT_APPROVED = "report.approved"
+    REPORT_RETURNED = "report.returned"
+    REPORT_REVIEW_REQUESTED = "report.review_requested"
+    REPORT_ACKNOWLEDGED = "report.acknowledged"
+    SPOT_FLASH = "spot.flash"
+    SUMMARY_SENT = "summary.sent"
+
+
+class AuditAction(StrEnum):
+    """Every kind of audit record (SPEC §9)."""
+
+    LOGIN = "auth.login"
+    LOGIN_FAILED = "auth.login_failed"
+    LOGOUT = "auth.logout"
+    PASSWORD_CHANGED = "auth.password_changed"  # noqa: S105 (an action name)
+    RULES_ACKNOWLEDGED = "auth.rules_acknowledged"
+    TOKEN_REJECTED = "auth.token_rejected"  # noqa: S105 (an action name)
+    REQUEST_DENIED = "request.denied"
+    REPORT_CREATE = "report.create"
+    REPORT_VIEW = "report.view"
+    REPORT_LIST = "report.list"
+    REPORT_UPDATE = "report.update"
+    REPORT_DELETE = "report.delete"
+    REPORT_SUBMIT = "report.submit"
+    REPORT_REQUEST_REVIEW = "report.request_review"
+    REPORT_APPROVE = "report.approve"
+    REPORT_RETURN = "report.return"
+    REPORT_AMEND = "report.amend"
+    REPORT_ACKNOWLEDGE = "report.acknowledge"
+    REPORT_DISPOSITION = "report.disposition"
+    REPORT_CLOSE = "report.close"
+    REPORT_VERSIONS = "report.versions"
+    REPORT_COMPARE = "report.compare"
+    REPORT_ROUTING = "report.routing"
+    QUEUE_VIEW = "queue.view"
+    QUEUE_COUNTS = "queue.counts"
+    EVENTS_SUBSCRIBE = "events.subscribe"
+    DIRECTORY_USERS = "directory.users"
+    DIRECTORY_OFFICES = "directory.offices"
+    AUDIT_READ = "audit.read"
+    ROUTING_RULES_READ = "admin.routing_rules.read"
+    ROUTING_RULES_UPDATE = "admin.routing_rules.update"
+    REVIEW_RULES_READ = "admin.review_rules.read"
+    REVIEW_RULES_UPDATE = "admin.review_rules.update"
+    USER_ADD = "admin.user_add"
+    USER_LIST = "admin.user_list"
+    USER_ROLES = "admin.user_roles"
+    USER_UNLOCK = "admin.user_unlock"
+    USER_ENABLE = "admin.user_enable"
+    USER_DISABLE = "admin.user_disable"
+    PASSWORD_RESET = "admin.password_reset"  # noqa: S105 (an action name)
+    ORG_LOAD = "admin.org_load"
+    DEMO_ORG = "admin.demo_org"
+    JOB_RUN = "job.run"
+    OUTBOX_DELIVERY = "outbox.delivery"

@@ -9,7 +9,21 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
-from shared.enums import AuditOutcome, Priority, Program, ReportStatus, ReportType, Role
+from shared.enums import (
+    AuditOutcome,
+    DeliveryState,
+    EventKind,
+    ObjectType,
+    Priority,
+    Program,
+    QueueName,
+    ReportAction,
+    ReportStatus,
+    ReportType,
+    Role,
+    Workspace,
+    WorkspaceAction,
+)
 
 T = TypeVar("T")
 
@@ -114,6 +128,22 @@ class SystemNotice(BaseModel):
     text: str
 
 
+class QueueRef(BaseModel):
+    name: QueueName
+    label: str
+    help: str = ""  # what the queue holds, shown when it is empty
+
+
+class WorkspacePublic(BaseModel):
+    """A part of the client the user may open, with what they may do there."""
+
+    name: Workspace
+    label: str
+    queues: list[QueueRef] = []
+    actions: list[WorkspaceAction] = []
+    note: str = ""  # what the workspace offers so far, for a person
+
+
 class MePublic(BaseModel):
     user: UserPublic
     must_change_password: bool
@@ -121,6 +151,8 @@ class MePublic(BaseModel):
     creatable_types: list[ReportType]
     session_expires_at: datetime
     idle_timeout_seconds: int
+    # In the order the client offers them; the first is where the user lands.
+    workspaces: list[WorkspacePublic] = []
 
 
 # ---- reports ------------------------------------------------------------------------
@@ -175,6 +207,8 @@ class ReportPublic(BaseModel):
     masked: bool = False  # PII fields were masked for this reader
     recipients: "Recipients" = Field(default_factory=lambda: Recipients())
     body: dict[str, Any]
+    # What this reader may do to the report now (the server enforces the same rules).
+    allowed_actions: list[ReportAction] = []
 
 
 class ReportSummary(BaseModel):
@@ -247,13 +281,15 @@ class Recipients(Strict):
 
 
 class QueueItem(ReportSummary):
-    delivery_state: str | None = None  # new | read | acknowledged (None: not a delivery)
+    delivery_state: DeliveryState | None = None  # None: not a delivery to this reader
     updated: bool = False  # amended since this reader last opened it
     summarised: bool = False  # cited in an IROC summary
+    # What the reader may do from the queue row itself (acknowledge); open the report for more.
+    allowed_actions: list[ReportAction] = []
 
 
 class QueuePage(BaseModel):
-    queue: str
+    queue: QueueName
     items: list[QueueItem]
     total: int
     unread: int
@@ -271,7 +307,7 @@ class DeliveryPublic(BaseModel):
     recipient_name: str
     office: str | None
     reason: str  # "office:RAC-LI", "manual", "broadcast"
-    state: str
+    state: DeliveryState
     updated: bool
     created_at: datetime
     read_at: datetime | None
@@ -295,8 +331,9 @@ class EventPublic(BaseModel):
     """One live event. Carries no report content beyond the envelope, and never PII."""
 
     id: int  # monotonically increasing; resend as Last-Event-ID to replay what was missed
-    kind: str  # report.submitted | report.updated | report.approved | report.returned |
-    # report.review_requested | report.acknowledged | summary.sent | spot.flash
+    kind: EventKind
+    object_type: ObjectType = ObjectType.REPORT
+    object_id: str | None = None
     report_id: str | None
     report_type: ReportType | None
     priority: Priority | None

@@ -33,6 +33,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from shared.diff import changed_names
 from shared.fields import FieldKind, FieldSpec, ReportTypeSpec
 from shared.schemas import FieldError
 
@@ -390,19 +391,8 @@ def changed_fields(
 ) -> list[str]:
     """Names of the top-level body fields whose values differ, in the spec's order.
 
-    For audit details: names only, never values. Absent, null and blank count as the same.
+    For audit details: names only, never values (``shared.diff`` decides what differs).
     """
+    changed = changed_names(old_body, new_body)
     known = [f.name for f in spec.fields]
-    others = sorted((old_body.keys() | new_body.keys()) - set(known))
-    return [name for name in [*known, *others] if _differs(old_body.get(name), new_body.get(name))]
-
-
-def _differs(old: Any, new: Any) -> bool:
-    if _is_empty(old) and _is_empty(new):
-        return False
-    # Compared as JSON, because in Python True == 1 but a flag becoming a count is a change.
-    return _canonical(old) != _canonical(new)
-
-
-def _canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, default=str)
+    return [name for name in known if name in changed] + sorted(changed - set(known))

@@ -3,15 +3,13 @@
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.datastructures import State
 from litestar.params import Parameter
 from sqlmodel import col, or_, select
 
 from sen_server.accounts.views import office_ref
 from sen_server.audit.writer import AuditEntry
-from sen_server.caller import CallerDep, runtime_of
+from sen_server.http.dependencies import UnitDep
 from sen_server.models import Office, User
-from sen_server.unit import UnitOfWork
 from shared.schemas import OfficeRef, UserRef
 
 
@@ -22,8 +20,7 @@ class DirectoryController(Controller):
     @get("/users")
     async def users(
         self,
-        state: State,
-        caller: CallerDep,
+        unit: UnitDep,
         q: Annotated[str, Parameter(max_length=100)] = "",
         limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
     ) -> list[UserRef]:
@@ -40,16 +37,14 @@ class DirectoryController(Controller):
             statement = statement.where(
                 or_(col(User.username).ilike(pattern), col(User.display_name).ilike(pattern))
             )
-        async with UnitOfWork(runtime_of(state), caller.actor, read_only=True) as unit:
-            rows = (await unit.session.exec(statement)).all()
-            unit.audit(AuditEntry(action="directory.users", details={"results": len(rows)}))
+        rows = (await unit.session.exec(statement)).all()
+        unit.audit(AuditEntry(action="directory.users", details={"results": len(rows)}))
         return [
             UserRef(username=u.username, display_name=u.display_name, office=o) for u, o in rows
         ]
 
     @get("/offices")
-    async def offices(self, state: State, caller: CallerDep) -> list[OfficeRef]:
-        async with UnitOfWork(runtime_of(state), caller.actor, read_only=True) as unit:
-            rows = (await unit.session.exec(select(Office).order_by(col(Office.code)))).all()
-            unit.audit(AuditEntry(action="directory.offices"))
+    async def offices(self, unit: UnitDep) -> list[OfficeRef]:
+        rows = (await unit.session.exec(select(Office).order_by(col(Office.code)))).all()
+        unit.audit(AuditEntry(action="directory.offices"))
         return [ref for o in rows if (ref := office_ref(o)) is not None]

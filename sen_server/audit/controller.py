@@ -4,28 +4,27 @@ from datetime import datetime
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.datastructures import State
 from litestar.params import Parameter
 from sqlmodel import col, select
 
+from sen_server.audit.policy import may_read_audit
 from sen_server.audit.writer import AuditEntry
-from sen_server.caller import CallerDep, runtime_of
-from sen_server.errors import ApiError
+from sen_server.http.dependencies import UnitDep
+from sen_server.http.guards import allowed_by
 from sen_server.models import AuditRecord
-from sen_server.unit import UnitOfWork
-from shared.enums import AuditOutcome, Role
+from shared.enums import AuditAction, AuditOutcome
 from shared.schemas import MAX_PAGE, AuditRecordPublic, Page
 
 
 class AuditController(Controller):
     path = "/api/v1/audit"
     tags = ["audit"]
+    guards = [allowed_by(may_read_audit, "Only auditors and administrators read the audit log.")]
 
-    @get("/")
+    @get("/", opt={"audit_action": AuditAction.AUDIT_READ})
     async def index(
         self,
-        state: State,
-        caller: CallerDep,
+        unit: UnitDep,
         actor: str | None = None,
         action: str | None = None,
         object_id: str | None = None,
@@ -36,14 +35,6 @@ class AuditController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> Page[AuditRecordPublic]:
         """Newest first. Filters by actor, action (prefix), object, outcome and time."""
-        runtime = runtime_of(state)
-        if not caller.has(Role.AUDITOR, Role.ADMIN):
-            raise ApiError(
-                403,
-                "forbidden",
-                "Only auditors and administrators read the audit log.",
-                audit=AuditEntry(action="audit.read", outcome="denied"),
-            )
         conditions = []
         if actor:
             conditions.append(col(AuditRecord.actor) == actor)
@@ -57,26 +48,25 @@ class AuditController(Controller):
             conditions.append(col(AuditRecord.at) >= since)
         if until:
             conditions.append(col(AuditRecord.at) < until)
-        async with UnitOfWork(runtime, caller.actor, read_only=True) as unit:
-            rows = (
-                await unit.session.exec(
-                    select(AuditRecord)
-                    .where(*conditions)
-                    .order_by(col(AuditRecord.seq).desc())
-                    .offset(offset)
-                    .limit(limit + 1)
-                )
-            ).all()
-            filters = {"actor": actor, "action": action, "object_id": object_id, "outcome": outcome}
-            unit.audit(
-                AuditEntry(
-                    action="audit.read",
-                    details={
-                        "filters": {k: str(v) for k, v in filters.items() if v},
-                        "offset": offset,
-                    },
-                )
+        rows = (
+            await unit.session.exec(
+                select(AuditRecord)
+                .where(*conditions)
+                .order_by(col(AuditRecord.seq).desc())
+                .offset(offset)
+                .limit(limit + 1)
             )
+        ).all()
+        filters = {"actor": actor, "action": action, "object_id": object_id, "outcome": outcome}
+        unit.audit(
+            AuditEntry(
+                action="audit.read",
+                details={
+                    "filters": {k: str(v) for k, v in filters.items() if v},
+                    "offset": offset,
+                },
+            )
+        )
         items = [AuditRecordPublic.model_validate(r, from_attributes=True) for r in rows[:limit]]
         next_offset = offset + limit if len(rows) > limit else None
         return Page(items=items, next_offset=next_offset, limit=limit)

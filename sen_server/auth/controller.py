@@ -13,11 +13,13 @@ from sen_server.auth.gates import owes_password_change, owes_rules_acknowledgmen
 from sen_server.auth.service import attempt_login, new_password_errors, set_password
 from sen_server.auth.sessions import revoke_user_sessions
 from sen_server.auth.texts import RULES_OF_BEHAVIOR, RULES_VERSION, SYSTEM_USE_NOTICE
-from sen_server.caller import CallerDep, runtime_of, source_of
 from sen_server.errors import ApiError, validation_failed
+from sen_server.http.caller import runtime_of, source_of
+from sen_server.http.dependencies import CallerDep, UnitDep
 from sen_server.models import User
 from sen_server.reports.policy import creatable_types
 from sen_server.unit import UnitOfWork
+from sen_server.workspaces import workspaces_for
 from shared.schemas import (
     FieldError,
     LoginRequest,
@@ -86,63 +88,53 @@ class AuthController(Controller):
         return response
 
     @post("/auth/logout", status_code=HTTP_200_OK)
-    async def logout(self, state: State, caller: CallerDep) -> dict[str, str]:
-        runtime = runtime_of(state)
-        async with UnitOfWork(runtime, caller.actor) as unit:
-            auth = caller.auth
-            auth.revoked_at = runtime.now()
-            unit.session.add(auth)
-            unit.audit(AuditEntry(action="auth.logout"))
+    async def logout(self, caller: CallerDep, unit: UnitDep) -> dict[str, str]:
+        auth = caller.auth
+        auth.revoked_at = unit.runtime.now()
+        unit.session.add(auth)
+        unit.audit(AuditEntry(action="auth.logout"))
         return {"status": "logged_out"}
 
-    @get("/auth/rules")
-    async def rules(self, caller: CallerDep) -> RulesPublic:
+    @get("/auth/rules", sync_to_thread=False)
+    def rules(self, caller: CallerDep) -> RulesPublic:
         return RulesPublic(version=RULES_VERSION, text=RULES_OF_BEHAVIOR)
 
     @post("/auth/rules-acknowledgment", status_code=HTTP_200_OK)
     async def acknowledge_rules(
-        self, state: State, caller: CallerDep, data: JSONBody[RulesAcknowledgment]
+        self, caller: CallerDep, unit: UnitDep, data: JSONBody[RulesAcknowledgment]
     ) -> MePublic:
-        runtime = runtime_of(state)
         if data.version != RULES_VERSION:
             raise validation_failed(
                 [FieldError(field="version", message=f"must be the current {RULES_VERSION}")]
             )
-        async with UnitOfWork(runtime, caller.actor) as unit:
-            user = await _fresh_user(unit, caller)
-            user.rules_acknowledged_at = runtime.now()
-            unit.session.add(user)
-            unit.audit(
-                AuditEntry(action="auth.rules_acknowledged", details={"version": data.version})
-            )
-            return await _me(unit, user, caller)
+        user = await _fresh_user(unit, caller)
+        user.rules_acknowledged_at = unit.runtime.now()
+        unit.session.add(user)
+        unit.audit(AuditEntry(action="auth.rules_acknowledged", details={"version": data.version}))
+        return await _me(unit, user, caller)
 
     @post("/auth/password", status_code=HTTP_200_OK)
     async def change_password(
-        self, state: State, caller: CallerDep, data: JSONBody[PasswordChange]
+        self, caller: CallerDep, unit: UnitDep, data: JSONBody[PasswordChange]
     ) -> MePublic:
-        runtime = runtime_of(state)
-        async with UnitOfWork(runtime, caller.actor) as unit:
-            user = await _fresh_user(unit, caller)
-            errors = new_password_errors(user, data.current_password, data.new_password)
-            if errors:
-                raise validation_failed(errors) from None
-            now = runtime.now()
-            set_password(user, data.new_password, now, temporary=False)
-            unit.session.add(user)
-            # Other sessions of this user end: whoever else held one no longer may.
-            await revoke_user_sessions(unit.session, user.id or 0, now, keep=caller.auth.id)
-            unit.audit(
-                AuditEntry(
-                    action="auth.password_changed", object_type="user", object_id=user.username
-                )
-            )
-            return await _me(unit, user, caller)
+        user = await _fresh_user(unit, caller)
+        errors = new_password_errors(user, data.current_password, data.new_password)
+        if errors:
+            raise validation_failed(errors) from None
+        now = unit.runtime.now()
+        set_password(user, data.new_password, now, temporary=False)
+        unit.session.add(user)
+        # Other sessions of this user end: whoever else held one no longer may.
+        await revoke_user_sessions(unit.session, user.id or 0, now, keep=caller.auth.id)
+        unit.audit(
+            AuditEntry(action="auth.password_changed", object_type="user", object_id=user.username)
+        )
+        return await _me(unit, user, caller)
 
     @get("/me")
-    async def me(self, state: State, caller: CallerDep) -> MePublic:
-        async with UnitOfWork(runtime_of(state), caller.actor) as unit:
-            return await _me(unit, caller.user, caller)
+    async def me(self, caller: CallerDep, unit: UnitDep) -> MePublic:
+        """Who the caller is, what they owe, and the workspaces and queues they may open."""
+        return await _me(unit, caller.user, caller)
 
 
 async def _fresh_user(unit: UnitOfWork, caller: CallerDep) -> User:
@@ -162,4 +154,5 @@ async def _me(unit: UnitOfWork, user: User, caller: CallerDep) -> MePublic:
         creatable_types=sorted(creatable_types(caller)),
         session_expires_at=caller.auth.expires_at,
         idle_timeout_seconds=runtime.settings.session_idle_minutes * 60,
+        workspaces=workspaces_for(caller),
     )

@@ -12,10 +12,10 @@ from sqlmodel import func, select
 
 from sen_server.accounts import service as accounts
 from sen_server.audit.writer import AuditActor, AuditEntry
-from sen_server.caller import Caller
 from sen_server.demo.bodies import fake_body
 from sen_server.demo.organisation import OFFICES, USERS
 from sen_server.models import AuthSession, User
+from sen_server.principal import Caller
 from sen_server.reports import service as reports
 from sen_server.reports.policy import creatable_types
 from sen_server.runtime import Runtime

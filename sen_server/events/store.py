@@ -9,21 +9,28 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sen_server.events.bus import CHANNEL
 from sen_server.models import Event, Report
-from shared.enums import Priority, ReportType
+from shared.enums import EventKind, ObjectType, Priority, ReportType
 from shared.schemas import EventPublic
 
 
 @dataclass(frozen=True)
 class EventDraft:
-    kind: str
+    """An event to publish when its unit of work commits. ``object_type`` decides who may
+    see it (events.visibility); the report fields are the envelope a queue row shows."""
+
+    kind: EventKind
+    object_type: ObjectType
+    object_id: str
     report_id: str | None = None
     report_type: str | None = None
     priority: str | None = None
     title: str | None = None
 
 
-def report_event(kind: str, report: Report) -> EventDraft:
-    return EventDraft(kind, report.id, report.type, report.priority, report.title)
+def report_event(kind: EventKind, report: Report) -> EventDraft:
+    return EventDraft(
+        kind, ObjectType.REPORT, report.id, report.id, report.type, report.priority, report.title
+    )
 
 
 async def append_events(
@@ -37,6 +44,8 @@ async def append_events(
             Event(
                 id=last,
                 kind=draft.kind,
+                object_type=draft.object_type,
+                object_id=draft.object_id,
                 report_id=draft.report_id,
                 report_type=draft.report_type,
                 priority=draft.priority,
@@ -68,7 +77,9 @@ async def events_after(session: AsyncSession, after: int, limit: int = 200) -> l
 def event_public(event: Event) -> EventPublic:
     return EventPublic(
         id=event.id,
-        kind=event.kind,
+        kind=EventKind(event.kind),
+        object_type=ObjectType(event.object_type),
+        object_id=event.object_id,
         report_id=event.report_id,
         report_type=ReportType(event.report_type) if event.report_type else None,
         priority=Priority(event.priority) if event.priority else None,

@@ -6,13 +6,12 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from litestar.response import ServerSentEventMessage
-from sqlmodel import col, select
 
 from sen_server.auth.sessions import session_problem
-from sen_server.caller import Caller
 from sen_server.events.store import event_public, events_after
-from sen_server.models import AuthSession, Event, Report, User
-from sen_server.reports import policy
+from sen_server.events.visibility import visible_events
+from sen_server.models import AuthSession, Event, User
+from sen_server.principal import Caller
 from sen_server.runtime import Runtime
 
 HEARTBEAT_SECONDS = 15.0
@@ -21,23 +20,8 @@ SAFETY_POLL_SECONDS = 5.0
 
 
 async def _visible(runtime: Runtime, caller: Caller, events: list[Event]) -> list[Event]:
-    report_ids = {e.report_id for e in events if e.report_id}
     async with runtime.read_sessions() as session:
-        facts = await policy.reader_facts(session, caller)
-        readable = (
-            set(
-                (
-                    await session.exec(
-                        select(Report.id).where(
-                            col(Report.id).in_(report_ids), policy.read_condition(caller, facts)
-                        )
-                    )
-                ).all()
-            )
-            if report_ids
-            else set()
-        )
-    return [e for e in events if e.report_id is None or e.report_id in readable]
+        return await visible_events(session, caller, events)
 
 
 async def _still_valid(runtime: Runtime, caller: Caller) -> bool:

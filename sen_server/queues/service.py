@@ -2,20 +2,20 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_
+from sqlalchemy import ColumnElement, Select, and_, func, or_, true
 from sqlmodel import col, select
 
 from sen_server.audit.writer import AuditEntry
-from sen_server.caller import Caller
 from sen_server.models import Delivery, Office, Report, User
+from sen_server.principal import Caller
+from sen_server.queues.policy import queues_for
 from sen_server.reports import policy
 from sen_server.reports.listing import envelope_conditions
 from sen_server.reports.views import report_summary
 from sen_server.unit import UnitOfWork
-from shared.enums import Priority, ReportStatus, ReportType, Role
+from shared.enums import DeliveryState, Priority, QueueName, ReportStatus, ReportType
 from shared.schemas import QueueCount, QueueItem, QueuePage
 
 S = ReportStatus
@@ -23,13 +23,7 @@ IROC_WINDOW = timedelta(hours=72)
 IROC_QUEUE_TYPES = tuple(t for t in policy.IROC_TYPES)
 
 
-class Queue(StrEnum):
-    MINE = "mine"
-    IROC = "iroc"
-    REVIEW = "review"
-    INTEL = "intel"
-    DRAFTS = "drafts"
-    REPORTS = "reports"
+Queue = QueueName
 
 
 @dataclass(frozen=True)
@@ -65,6 +59,8 @@ def _queue_condition(queue: Queue, caller: Caller, now: datetime) -> ColumnEleme
         )
     if queue == Queue.DRAFTS:
         return and_(mine, col(Report.status).in_([S.DRAFT, S.RETURNED, S.IN_REVIEW]))
+    if queue == Queue.ALL:
+        return true()  # whatever the caller may read
     return mine
 
 
@@ -109,7 +105,7 @@ async def queue_page(
     order = (
         col(Report.submitted_at) if queue in (Queue.MINE, Queue.IROC) else col(Report.updated_at)
     )
-    unread_filter = or_(col(Delivery.state) == "new", col(Delivery.updated).is_(True))
+    unread_filter = _unread()
     # Two steps, so that a deep page stays cheap: first the ids of the page, sorted and
     # skipped over narrow rows (with the queue's totals counted in the same pass); then
     # the (at most 500) rows themselves, bodies and all.
@@ -164,6 +160,7 @@ async def queue_page(
             delivery_state=state,
             updated=bool(updated),
             summarised=report.summarised_at is not None,
+            allowed_actions=policy.row_actions(state),
         )
         for report, author, office, state, updated in (
             by_id[report_id] for report_id in shown_ids if report_id in by_id
@@ -191,18 +188,8 @@ async def queue_page(
     )
 
 
-def queues_for(caller: Caller) -> list[Queue]:
-    """The queues worth showing this caller, in the order the TUI lists them."""
-    queues = [Queue.MINE]
-    if caller.has(Role.IROC):
-        queues.append(Queue.IROC)
-    if caller.has(Role.SUPERVISOR) or caller.has(Role.OFFICE_MANAGER):
-        queues.append(Queue.REVIEW)
-    if caller.has(Role.INTEL_OPS):
-        queues.append(Queue.INTEL)
-    if policy.creatable_types(caller):
-        queues += [Queue.DRAFTS, Queue.REPORTS]
-    return queues
+def _unread() -> ColumnElement[bool]:
+    return or_(col(Delivery.state) == DeliveryState.NEW, col(Delivery.updated).is_(True))
 
 
 async def queue_counts(unit: UnitOfWork, caller: Caller) -> dict[str, QueueCount]:
@@ -213,9 +200,7 @@ async def queue_counts(unit: UnitOfWork, caller: Caller) -> dict[str, QueueCount
         statement = _scoped(
             select(
                 func.count(),
-                func.count().filter(
-                    or_(col(Delivery.state) == "new", col(Delivery.updated).is_(True))
-                ),
+                func.count().filter(_unread()),
             ).select_from(Report),
             queue,
             caller,

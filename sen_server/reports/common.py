@@ -5,12 +5,13 @@ from datetime import datetime
 from typing import Any
 
 from sen_server.audit.writer import AuditEntry
-from sen_server.caller import Caller
 from sen_server.errors import ApiError
 from sen_server.models import Office, Report, ReportVersion, User
+from sen_server.principal import Caller
 from sen_server.reports import policy
 from sen_server.reports.views import report_public
 from sen_server.unit import UnitOfWork
+from shared.enums import ReportAction
 from shared.schemas import ReportPublic
 
 
@@ -48,7 +49,19 @@ async def to_public(unit: UnitOfWork, caller: Caller, report: Report) -> ReportP
     office = (
         await unit.session.get(Office, report.author_office_id) if report.author_office_id else None
     )
-    return report_public(report, author, office, masked=policy.must_mask(caller, report))
+    return report_public(
+        report,
+        author,
+        office,
+        masked=policy.must_mask(caller, report),
+        allowed=await permitted(unit, caller, report),
+    )
+
+
+async def permitted(unit: UnitOfWork, caller: Caller, report: Report) -> frozenset[ReportAction]:
+    """What the caller may do to the report now: what handlers enforce and clients show."""
+    facts = await policy.action_facts(unit.session, caller, report)
+    return policy.allowed_actions(caller, report, facts)
 
 
 def snapshot(report: Report, by: int, now: datetime, reason: str | None = None) -> ReportVersion:

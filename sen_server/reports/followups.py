@@ -6,21 +6,28 @@ from typing import Any
 from sqlmodel import col, select
 
 from sen_server.audit.writer import AuditEntry
-from sen_server.caller import Caller
 from sen_server.errors import ApiError, validation_failed
 from sen_server.events.store import report_event
-from sen_server.models import Delivery, Office, Report, ReportVersion, User
+from sen_server.models import Delivery, Office, ReportVersion, User
+from sen_server.principal import Caller
 from sen_server.reports import policy
-from sen_server.reports.common import denied, load_for_update, snapshot, to_public, version_conflict
+from sen_server.reports.common import (
+    denied,
+    load_for_update,
+    permitted,
+    snapshot,
+    to_public,
+    version_conflict,
+)
 from sen_server.reports.search import index_report
 from sen_server.routing.service import mark_updated, my_delivery
 from sen_server.unit import UnitOfWork
 from shared.catalogue import get_type
-from shared.enums import ReportStatus, ReportType, Role
+from shared.diff import differences
+from shared.enums import DeliveryState, EventKind, ReportAction, ReportStatus
 from shared.schemas import (
     DeliveryPublic,
     DispositionUpdate,
-    FieldDifference,
     FieldError,
     ReportPublic,
     VersionComparison,
@@ -34,19 +41,35 @@ def report_entry(action: str, report_id: str, **details: Any) -> AuditEntry:
     return AuditEntry(action=action, object_type="report", object_id=report_id, details=details)
 
 
+def report_entry_denied(action: str, report_id: str, reason: str) -> AuditEntry:
+    return AuditEntry(
+        action=action,
+        outcome="denied",
+        object_type="report",
+        object_id=report_id,
+        details={"reason": reason},
+    )
+
+
 async def acknowledge(unit: UnitOfWork, caller: Caller, report_id: str) -> DeliveryPublic:
     report = await load_for_update(unit, caller, report_id, "report.acknowledge")
     delivery = await my_delivery(unit, report_id, caller.id)
     if delivery is None:
         raise denied("report.acknowledge", report_id, 403, "not_a_recipient")
+    if ReportAction.ACKNOWLEDGE not in await permitted(unit, caller, report):
+        raise ApiError(
+            409,
+            "already_acknowledged",
+            f"You acknowledged {report_id} already.",
+            audit=report_entry_denied("report.acknowledge", report_id, "already_acknowledged"),
+        )
     now = unit.runtime.now()
-    if delivery.state != "acknowledged":
-        delivery.state = "acknowledged"
-        delivery.acknowledged_at = now
-        delivery.read_at = delivery.read_at or now
-        delivery.updated = False
-        unit.session.add(delivery)
-        unit.emit(report_event("report.acknowledged", report))
+    delivery.state = DeliveryState.ACKNOWLEDGED
+    delivery.acknowledged_at = now
+    delivery.read_at = delivery.read_at or now
+    delivery.updated = False
+    unit.session.add(delivery)
+    unit.emit(report_event(EventKind.REPORT_ACKNOWLEDGED, report))
     unit.audit(report_entry("report.acknowledge", report_id))
     rows = await _delivery_rows(unit, report_id, only_user=caller.id)
     return rows[0]
@@ -89,21 +112,11 @@ async def routing_status(unit: UnitOfWork, caller: Caller, report_id: str) -> li
     return rows
 
 
-async def _may_follow_up(unit: UnitOfWork, caller: Caller, report: Report) -> bool:
-    """The author, or an office manager the report was routed to."""
-    if report.author_id == caller.id:
-        return True
-    return (
-        caller.has(Role.OFFICE_MANAGER)
-        and await my_delivery(unit, report.id, caller.id) is not None
-    )
-
-
 async def close_report(
     unit: UnitOfWork, caller: Caller, report_id: str, base_version: int
 ) -> ReportPublic:
     report = await load_for_update(unit, caller, report_id, "report.close")
-    if report.status != S.SUBMITTED or not await _may_follow_up(unit, caller, report):
+    if ReportAction.CLOSE not in await permitted(unit, caller, report):
         raise denied("report.close", report_id, 403, "not_closable")
     if report.version != base_version:
         raise await version_conflict(unit, caller, report, "report.close")
@@ -113,7 +126,7 @@ async def close_report(
     report.updated_at = now
     unit.session.add(report)
     unit.session.add(snapshot(report, caller.id, now, reason="closed"))
-    unit.emit(report_event("report.updated", report))
+    unit.emit(report_event(EventKind.REPORT_UPDATED, report))
     unit.audit(report_entry("report.close", report_id, version=report.version))
     return await to_public(unit, caller, report)
 
@@ -123,8 +136,7 @@ async def update_disposition(
 ) -> ReportPublic:
     """A LEARA disposition change is an amendment: a new version with a reason."""
     report = await load_for_update(unit, caller, report_id, "report.disposition")
-    allowed = report.type == ReportType.LEARA and report.status == S.SUBMITTED
-    if not allowed or not await _may_follow_up(unit, caller, report):
+    if ReportAction.DISPOSITION not in await permitted(unit, caller, report):
         raise denied("report.disposition", report_id, 403, "not_allowed")
     if report.version != data.base_version:
         raise await version_conflict(unit, caller, report, "report.disposition")
@@ -150,27 +162,8 @@ async def update_disposition(
     return await to_public(unit, caller, report)
 
 
-def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _flatten(item, f"{prefix}.{key}" if prefix else key, out)
-    elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        for index, item in enumerate(value):
-            _flatten(item, f"{prefix}.{index}", out)
-    else:
-        out[prefix] = value
-
-
-def diff_versions(old: ReportVersion, new: ReportVersion) -> list[FieldDifference]:
-    before: dict[str, Any] = {}
-    after: dict[str, Any] = {}
-    _flatten({"title": old.title, **old.envelope, "body": old.body}, "", before)
-    _flatten({"title": new.title, **new.envelope, "body": new.body}, "", after)
-    return [
-        FieldDifference(field=name, before=before.get(name), after=after.get(name))
-        for name in sorted(set(before) | set(after))
-        if before.get(name) != after.get(name)
-    ]
+def _comparable(version: ReportVersion) -> dict[str, Any]:
+    return {"title": version.title, **version.envelope, "body": version.body}
 
 
 async def compare_versions(
@@ -213,5 +206,5 @@ async def compare_versions(
         report_id=report_id,
         from_version=from_version,
         to_version=to_version,
-        differences=diff_versions(old, new),
+        differences=differences(_comparable(old), _comparable(new)),
     )

@@ -8,8 +8,8 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import col, select
 
 from sen_server.audit.writer import AuditEntry
-from sen_server.caller import Caller
 from sen_server.models import Office, Report, User
+from sen_server.principal import Caller
 from sen_server.reports import policy
 from sen_server.reports.search import search_condition, search_terms
 from sen_server.reports.views import report_summary

@@ -1,8 +1,11 @@
-"""Need-to-know: the one place that decides who may create, read and act on a report.
+"""Need-to-know for reports: the one place that decides who may create, read and act on one.
 
-Reading is decided by one SQL condition (``read_condition``), used both for lists and for
-single reports, so a list can never show what a detail view would refuse. Everything not
-granted here is denied (SPEC §1).
+Every domain's ``policy.py`` has this shape: who may create (``creatable_types``), who may
+read (``read_condition``, one SQL condition used for single reports, lists, queues, search
+and the event stream alike, so a list can never show what a detail view would refuse), and
+what a reader may do (``allowed_actions``). The handlers enforce exactly what
+``allowed_actions`` answers, and the client shows it. Everything not granted is denied
+(SPEC §1).
 """
 
 from dataclasses import dataclass
@@ -13,25 +16,26 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sen_server.accounts.offices import load_offices, office_chain, office_subtree
-from sen_server.caller import Caller
 from sen_server.models import Delivery, Report, User
+from sen_server.principal import Caller
+from sen_server.routing.rules import configured_review_policy
+from shared.catalogue import get_type, program_report_types, send_actions
 from shared.enums import (
     CONTENT_BLIND_ROLES,
     EDITABLE_STATUSES,
+    DeliveryState,
     Program,
+    ReportAction,
     ReportStatus,
     ReportType,
     Role,
 )
+from shared.fields import ReviewPolicy
 
 T = ReportType
 S = ReportStatus
+A = ReportAction
 
-PROGRAM_TYPES = {
-    Program.HSI: {T.SIR, T.OPPRED, T.SPEAR, T.LEARA, T.SPOT},
-    Program.ERO: {T.SIR, T.LEARA, T.SPOT, T.ERO_LEAD, T.ERO_TAV},
-    Program.HQ: set(),
-}
 AUTHOR_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.OFFICE_MANAGER, Role.HQ_AGENT)
 IROC_TYPES = (T.SIR, T.OPPRED, T.SPEAR, T.LEARA, T.SPOT, T.ERO_TAV)
 # Types each role reads whole once submitted, whoever wrote them.
@@ -47,7 +51,7 @@ PUBLISHED = (S.SUBMITTED, S.CLOSED)
 def creatable_types(caller: Caller) -> set[ReportType]:
     types: set[ReportType] = set()
     if caller.has(*AUTHOR_ROLES):
-        types |= PROGRAM_TYPES[Program(caller.user.program)]
+        types |= {T(code) for code in program_report_types(caller.user.program)}
     if caller.has(Role.IROC):
         types.add(T.SPOT)
     if caller.has(Role.PUBLIC_AFFAIRS):
@@ -123,6 +127,15 @@ async def readable_report(session: AsyncSession, caller: Caller, report_id: str)
     return (await session.exec(statement)).first()
 
 
+async def readable_report_ids(session: AsyncSession, caller: Caller, ids: set[str]) -> set[str]:
+    """Of these report ids, the ones the caller may read (live events, for one)."""
+    if not ids:
+        return set()
+    facts = await reader_facts(session, caller)
+    statement = select(Report.id).where(col(Report.id).in_(ids), read_condition(caller, facts))
+    return set((await session.exec(statement)).all())
+
+
 def must_mask(caller: Caller, report: Report) -> bool:
     """Public affairs reads SIRs with every PII field masked (SPEC §1)."""
     return (
@@ -153,3 +166,71 @@ async def can_review(session: AsyncSession, caller: Caller, report: Report) -> b
     offices = await load_offices(session)
     chain_ids = {o.id for o in office_chain(offices, report.author_office_id)}
     return caller.user.office_id in chain_ids
+
+
+async def review_policy(session: AsyncSession, report_type: str) -> ReviewPolicy:
+    """The review rule in force: the database's (admin-editable), else the catalogue's."""
+    return await configured_review_policy(session, ReportType(report_type)) or (
+        get_type(report_type).review
+    )
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    """What ``allowed_actions`` needs beyond the report row and the caller's roles. Each
+    fact is looked up only where it can matter, so a plain read costs no extra query."""
+
+    review: ReviewPolicy = ReviewPolicy.NONE  # in force for the type (the author's drafts)
+    may_review: bool = False  # the caller may decide this report's review
+    delivery: DeliveryState | None = None  # the caller's own delivery of it, if any
+
+
+async def action_facts(session: AsyncSession, caller: Caller, report: Report) -> ActionFacts:
+    mine = report.author_id == caller.id
+    review = ReviewPolicy.NONE
+    if can_edit(caller, report):
+        review = await review_policy(session, report.type)
+    may_review = (
+        report.status == S.IN_REVIEW and not mine and await can_review(session, caller, report)
+    )
+    delivery: DeliveryState | None = None
+    if report.status in PUBLISHED and not mine:
+        state = (
+            await session.exec(
+                select(Delivery.state).where(
+                    col(Delivery.report_id) == report.id, col(Delivery.user_id) == caller.id
+                )
+            )
+        ).first()
+        delivery = DeliveryState(state) if state else None
+    return ActionFacts(review, may_review, delivery)
+
+
+def allowed_actions(caller: Caller, report: Report, facts: ActionFacts) -> frozenset[ReportAction]:
+    """What the caller may do to the report now (SPEC §1, §3); the handlers enforce this."""
+    actions: set[ReportAction] = set()
+    if can_edit(caller, report):
+        actions |= {A.EDIT, A.DELETE, *send_actions(facts.review)}
+    if facts.may_review:
+        actions |= {A.APPROVE, A.RETURN}
+    if can_amend(caller, report):
+        actions.add(A.AMEND)
+    if facts.delivery in (DeliveryState.NEW, DeliveryState.READ):
+        actions.add(A.ACKNOWLEDGE)
+    if report.status == S.SUBMITTED and _follows_up(caller, report, facts):
+        actions.add(A.CLOSE)
+        if report.type == T.LEARA:
+            actions.add(A.DISPOSITION)
+    return frozenset(actions)
+
+
+def _follows_up(caller: Caller, report: Report, facts: ActionFacts) -> bool:
+    """The author, or an office manager it was routed to (SPEC §1: LEARA disposition)."""
+    return report.author_id == caller.id or (
+        caller.has(Role.OFFICE_MANAGER) and facts.delivery is not None
+    )
+
+
+def row_actions(delivery: str | None) -> list[ReportAction]:
+    """What a queue row offers without opening the report: acknowledging a delivery."""
+    return [A.ACKNOWLEDGE] if delivery in (DeliveryState.NEW, DeliveryState.READ) else []

@@ -10,14 +10,15 @@ from typing import Any
 from sqlmodel import col, select
 
 from sen_server.audit.writer import AuditEntry
-from sen_server.caller import Caller
 from sen_server.errors import ApiError, validation_failed
 from sen_server.events.store import report_event
 from sen_server.models import Report, ReportVersion, User
+from sen_server.principal import Caller
 from sen_server.reports import policy
 from sen_server.reports.common import (
     denied,
     load_for_update,
+    permitted,
     report_entry,
     snapshot,
     to_public,
@@ -27,12 +28,12 @@ from sen_server.reports.ids import next_report_id
 from sen_server.reports.search import index_report, purge_deleted_text, unindex_report
 from sen_server.reports.views import version_public
 from sen_server.routing.recipients import manual_recipient_errors
-from sen_server.routing.rules import configured_review_policy
+from sen_server.routing.rules import review_rules
 from sen_server.routing.service import mark_read, mark_updated, route_report
 from sen_server.unit import UnitOfWork
-from shared.catalogue import get_type
-from shared.enums import DEFAULT_MARKING, ReportStatus, ReportType
-from shared.fields import ReportTypeSpec, ReviewPolicy
+from shared.catalogue import CATALOGUE, get_type
+from shared.enums import DEFAULT_MARKING, EventKind, ReportAction, ReportStatus
+from shared.fields import Catalogue, ReportTypeSpec, ReviewPolicy
 from shared.schemas import (
     AmendRequest,
     FieldError,
@@ -45,6 +46,23 @@ from shared.validation import changed_fields, validate_body, validate_envelope_f
 
 S = ReportStatus
 ENVELOPE_FIELDS = ("title", "event_at", "priority", "case_number")
+
+
+async def served_type(unit: UnitOfWork, code: str) -> ReportTypeSpec:
+    """A report type as clients see it: the catalogue's definition with the review rule
+    that is in force now (SPEC §3: the review table is admin-configurable)."""
+    spec = get_type(code)
+    return spec.model_copy(update={"review": await policy.review_policy(unit.session, code)})
+
+
+async def served_catalogue(unit: UnitOfWork) -> Catalogue:
+    in_force = await review_rules(unit.session)
+    return Catalogue(
+        types=[
+            t.model_copy(update={"review": ReviewPolicy(in_force.get(t.code, t.review))})
+            for t in CATALOGUE.types
+        ]
+    )
 
 
 def _check_body(spec: ReportTypeSpec, body: dict[str, Any], *, for_submit: bool) -> dict[str, Any]:
@@ -203,16 +221,9 @@ async def submit_report(
     if _stale(report, base_version):
         raise await version_conflict(unit, caller, report, action)
     spec = get_type(report.type)
-    policy_now = await review_policy(unit, ReportType(report.type), spec)
-    if review and policy_now == ReviewPolicy.NONE:
-        raise ApiError(409, "review_not_available", f"{report.type} reports are not reviewed.")
-    if not review and policy_now == ReviewPolicy.MANDATORY:
-        raise ApiError(
-            409,
-            "review_required",
-            f"{report.type} reports must be reviewed by a supervisor: request review instead.",
-            audit=report_entry(action, report.id, "denied", reason="review_required"),
-        )
+    wanted = ReportAction.REQUEST_REVIEW if review else ReportAction.SUBMIT
+    if wanted not in await permitted(unit, caller, report):
+        raise _send_refused(report, action, review=review)
     now = unit.runtime.now()
     errors = _submit_errors(spec, report, now)
     if errors:
@@ -222,7 +233,7 @@ async def submit_report(
     if review:
         report.status = S.IN_REVIEW
         report.review_comment = None
-        unit.emit(report_event("report.review_requested", report))
+        unit.emit(report_event(EventKind.REPORT_REVIEW_REQUESTED, report))
     else:
         await _publish(unit, caller, report, now)
     report.version += 1
@@ -233,10 +244,21 @@ async def submit_report(
     return await to_public(unit, caller, report)
 
 
-async def review_policy(
-    unit: UnitOfWork, report_type: ReportType, spec: ReportTypeSpec
-) -> ReviewPolicy:
-    return await configured_review_policy(unit.session, report_type) or spec.review
+def _send_refused(report: Report, action: str, *, review: bool) -> ApiError:
+    """A draft sent the way its type's review rule does not allow (SPEC §3)."""
+    if review:
+        return ApiError(
+            409,
+            "review_not_available",
+            f"{report.type} reports are not reviewed: submit instead.",
+            audit=report_entry(action, report.id, "denied", reason="review_not_available"),
+        )
+    return ApiError(
+        409,
+        "review_required",
+        f"{report.type} reports must be reviewed by a supervisor: request review instead.",
+        audit=report_entry(action, report.id, "denied", reason="review_required"),
+    )
 
 
 async def decide_review(
@@ -250,13 +272,13 @@ async def decide_review(
 ) -> ReportPublic:
     action = "report.approve" if approve else "report.return"
     report = await load_for_update(unit, caller, report_id, action)
-    if report.status != S.IN_REVIEW or not await policy.can_review(unit.session, caller, report):
+    if ReportAction.APPROVE not in await permitted(unit, caller, report):
         raise denied(action, report_id, 403, "not_your_review")
     if _stale(report, base_version):
         raise await version_conflict(unit, caller, report, action)
     now = unit.runtime.now()
     if approve:
-        unit.emit(report_event("report.approved", report))
+        unit.emit(report_event(EventKind.REPORT_APPROVED, report))
         await _publish(unit, caller, report, now)
     else:
         if not comment or not comment.strip():
@@ -265,7 +287,7 @@ async def decide_review(
             )
         report.status = S.RETURNED
         report.review_comment = comment.strip()
-        unit.emit(report_event("report.returned", report))
+        unit.emit(report_event(EventKind.REPORT_RETURNED, report))
     report.version += 1
     report.updated_at = now
     unit.session.add(report)

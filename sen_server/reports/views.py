@@ -4,13 +4,18 @@ from typing import Any
 
 from sen_server.models import Office, Report, ReportVersion, User
 from shared.catalogue import get_type
-from shared.enums import Priority, ReportStatus, ReportType
+from shared.enums import Priority, ReportAction, ReportStatus, ReportType
 from shared.schemas import Recipients, ReportPublic, ReportSummary, ReportVersionPublic
 from shared.validation import REDACTED, mask_pii
 
 
 def report_public(
-    report: Report, author: User | None, office: Office | None, *, masked: bool
+    report: Report,
+    author: User | None,
+    office: Office | None,
+    *,
+    masked: bool,
+    allowed: frozenset[ReportAction] = frozenset(),
 ) -> ReportPublic:
     body: dict[str, Any] = report.body
     if masked:
@@ -36,6 +41,7 @@ def report_public(
         masked=masked,
         recipients=Recipients.model_validate(report.recipients or {}),
         body=body,
+        allowed_actions=sorted(allowed),
     )
 
 

@@ -9,7 +9,7 @@ from sen_server.events.store import report_event
 from sen_server.models import Delivery, Report
 from sen_server.routing.recipients import resolve_recipients
 from sen_server.unit import UnitOfWork
-from shared.enums import ReportType
+from shared.enums import DeliveryState, EventKind, ReportType
 
 
 async def route_report(unit: UnitOfWork, report: Report) -> list[int]:
@@ -32,7 +32,7 @@ async def route_report(unit: UnitOfWork, report: Report) -> list[int]:
                 created_at=now,
             )
         )
-    kind = "spot.flash" if report.type == ReportType.SPOT else "report.submitted"
+    kind = EventKind.SPOT_FLASH if report.type == ReportType.SPOT else EventKind.REPORT_SUBMITTED
     unit.emit(report_event(kind, report))
     return [r.user.id or 0 for r in recipients]
 
@@ -46,8 +46,8 @@ async def mark_read(session: AsyncSession, report_id: str, user_id: int, now: da
     ).first()
     if delivery is None:
         return
-    if delivery.state == "new":
-        delivery.state = "read"
+    if delivery.state == DeliveryState.NEW:
+        delivery.state = DeliveryState.READ
         delivery.read_at = now
     delivery.updated = False
     session.add(delivery)
@@ -58,7 +58,7 @@ async def mark_updated(unit: UnitOfWork, report: Report) -> None:
     await unit.session.exec(
         update(Delivery).where(col(Delivery.report_id) == report.id).values(updated=True)
     )
-    unit.emit(report_event("report.updated", report))
+    unit.emit(report_event(EventKind.REPORT_UPDATED, report))
 
 
 async def my_delivery(unit: UnitOfWork, report_id: str, user_id: int) -> Delivery | None:

@@ -1,10 +1,10 @@
 """Who is calling: resolved from the bearer token once per request (a Litestar dependency)."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 
@@ -13,9 +13,9 @@ from sen_server.auth.gates import owes_password_change, owes_rules_acknowledgmen
 from sen_server.auth.sessions import find_session, needs_touch, session_problem, touch
 from sen_server.errors import ApiError
 from sen_server.models import AuthSession, User
+from sen_server.principal import Caller, roles_of
 from sen_server.runtime import Runtime
 from sen_server.unit import record_alone
-from shared.enums import Role
 
 # Reachable while a password change or rules acknowledgment is owed (SPEC §11).
 UNGATED_PATHS = frozenset(
@@ -29,49 +29,41 @@ UNGATED_PATHS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Caller:
-    user: User
-    auth: AuthSession
-    roles: frozenset[Role]
-    source: str | None
-
-    @property
-    def id(self) -> int:
-        return self.user.id or 0
-
-    @property
-    def actor(self) -> AuditActor:
-        return AuditActor(
-            username=self.user.username,
-            roles=tuple(sorted(self.roles)),
-            session=self.auth.public_id,
-            source=self.source,
-        )
-
-    def has(self, *roles: Role) -> bool:
-        return bool(self.roles.intersection(roles))
-
-
 def runtime_of(state: State) -> Runtime:
     runtime: Runtime = state.runtime
     return runtime
 
 
-def source_of(request: Request[Any, Any, Any]) -> str | None:
-    return request.client.host if request.client else None
+def source_of(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    return connection.client.host if connection.client else None
 
 
-def bearer_token(request: Request[Any, Any, Any]) -> str | None:
-    header = request.headers.get("authorization", "")
+def bearer_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    header = connection.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def provide_caller(request: Request[Any, Any, Any], state: State) -> Caller:
-    runtime = runtime_of(state)
-    source = source_of(request)
-    token = bearer_token(request)
+async def provide_caller(request: Request[Any, Any, Any]) -> Caller:
+    return await resolve_caller(request)
+
+
+async def resolve_caller(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
+    """The request's caller, resolved once: guards and the ``caller`` dependency share it."""
+    cached: Caller | None = connection.state.get(_CALLER_KEY)
+    if cached is None:
+        cached = await _authenticate(connection)
+        connection.state[_CALLER_KEY] = cached
+    return cached
+
+
+_CALLER_KEY = "sen_caller"
+
+
+async def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
+    runtime = runtime_of(connection.app.state)
+    source = source_of(connection)
+    token = bearer_token(connection)
     anonymous = AuditActor(source=source)
     if token is None:
         raise ApiError(401, "unauthenticated", "Log in first: no bearer token was sent.")
@@ -96,13 +88,15 @@ async def provide_caller(request: Request[Any, Any, Any], state: State) -> Calle
         )
         raise ApiError(401, problem, _TOKEN_PROBLEMS.get(problem, "Log in again."))
     auth, user = found
-    caller = Caller(user=user, auth=auth, roles=_roles(user), source=source)
-    if request.url.path not in UNGATED_PATHS:
-        await _enforce_gates(runtime, caller, request)
+    caller = Caller(user=user, auth=auth, roles=roles_of(user), source=source)
+    if connection.url.path not in UNGATED_PATHS:
+        await _enforce_gates(runtime, caller, connection)
     return caller
 
 
-async def _enforce_gates(runtime: Runtime, caller: Caller, request: Request[Any, Any, Any]) -> None:
+async def _enforce_gates(
+    runtime: Runtime, caller: Caller, connection: ASGIConnection[Any, Any, Any, Any]
+) -> None:
     now, settings = runtime.now(), runtime.settings
     reason = ""
     if owes_password_change(caller.user, now, settings):
@@ -116,14 +110,10 @@ async def _enforce_gates(runtime: Runtime, caller: Caller, request: Request[Any,
             AuditEntry(
                 action="request.denied",
                 outcome="denied",
-                details={"reason": reason, "path": request.url.path},
+                details={"reason": reason, "path": connection.url.path},
             ),
         )
         raise ApiError(403, reason, _GATE_TEXT[reason])
-
-
-def _roles(user: User) -> frozenset[Role]:
-    return frozenset(Role(r) for r in user.roles if r in Role._value2member_map_)
 
 
 def _actor(user: User, auth: AuthSession, source: str | None) -> AuditActor:
