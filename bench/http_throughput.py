@@ -19,18 +19,10 @@ from pathlib import Path
 import httpx
 
 from bench.machine import header, load
-from bench.servers import (
-    ServerSpec,
-    baseline_command,
-    login,
-    running,
-    seed_demo,
-    sen_cli,
-    sen_command,
-    sen_env,
-)
+from bench.servers import baseline_command, login, running, seed_demo
 from bench.table import markdown, ratio
 from bench.wrk import WrkResult, require_wrk, run_wrk
+from sen_tui.launcher import LaunchError, ServerProcess, run_sen_server, server_env
 
 USER = "agent.nyc"
 SIR_DRAFT: dict[str, object] = {"type": "SIR", "title": "bench", "body": {"category": "arrest"}}
@@ -115,11 +107,12 @@ def run(seconds: int, work: Path) -> None:
     data_dir = work / "data"
     print(f"seeding demo organisation + 300 reports in {data_dir} ...", flush=True)
     seed_demo(data_dir, reports=300)
-    env = sen_env(data_dir)  # the server's default: synchronous=FULL
-    baseline = ServerSpec("baseline", baseline_command, dict(env))
-    sen = ServerSpec("sen", sen_command, env)
+    env = server_env(data_dir)  # the server's default: synchronous=FULL
+    logs = work / "logs"
+    baseline = ServerProcess(dict(env), logs, name="baseline", command=baseline_command)
+    sen = ServerProcess(env, logs, name="sen")
     rows = []
-    with running(baseline, sen, log_dir=work / "logs") as (base_server, sen_server):
+    with running(baseline, sen) as (base_server, sen_server):
         token = login(sen_server.url, USER)
         report_id = _readable_report(sen_server.url, token)
         print(f"baseline {base_server.url}, SEN {sen_server.url}, reading {report_id}", flush=True)
@@ -135,10 +128,12 @@ def run(seconds: int, work: Path) -> None:
     print(f"wrk -t1 -c32 -d{seconds}s, SQLite synchronous=FULL; load avg at the end: {load()}")
     print(markdown(HEADERS, rows))
     print()
-    code, verdict = sen_cli(env, "audit", "verify", check=False)
-    print(f"audit verify after the run: {verdict}")
-    if code != 0:
+    try:
+        verdict = run_sen_server(env, "audit", "verify", timeout=300)
+    except LaunchError as exc:  # a broken chain exits 1, and says where on stdout
+        print(f"audit verify after the run: {exc}")
         sys.exit("the audit chain is broken: these figures are worthless")
+    print(f"audit verify after the run: {verdict.strip()}")
 
 
 def main() -> None:

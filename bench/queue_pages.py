@@ -31,10 +31,11 @@ from sqlalchemy import text
 from bench.bulk import IROC_USER, load_reports
 from bench.machine import header, load
 from bench.pg import asyncpg_url, throwaway_database
-from bench.servers import ServerSpec, login, running, seed_demo, sen_command, sen_env
+from bench.servers import login, running, seed_demo
 from bench.table import markdown, ratio
 from sen_server.db import create_engine
 from sen_server.settings import ServerSettings
+from sen_tui.launcher import ServerProcess, server_env
 
 DEEP = 50_000
 BASELINE_SQL = "SELECT * FROM report ORDER BY updated_at DESC LIMIT 50"
@@ -168,8 +169,8 @@ def measure(name: str, data_dir: Path, url: str, reports: int, budget: Budget) -
     for label, sql in ((f"baseline: {BASELINE_SQL}", BASELINE_SQL), (DEEP_LABEL, DEEP_SQL)):
         samples = asyncio.run(_baseline(settings, sql, budget.repeat))
         timings.append(Timing(label, _median_ms(samples), len(samples), "in-process"))
-    server = ServerSpec("sen", sen_command, sen_env(data_dir, url))
-    with running(server, log_dir=data_dir / "logs") as (sen,):
+    server = ServerProcess(server_env(data_dir, url), data_dir / "logs", name="sen")
+    with running(server) as (sen,):
         tokens = {user: login(sen.url, user) for user in {c.user for c in [*CASES, PROBE]}}
         with httpx.Client(base_url=sen.url, timeout=300) as client:
             for case in [PROBE, *CASES]:

@@ -1,114 +1,30 @@
 """Server processes for the benchmarks: SEN and the baseline app on free loopback ports.
 
-Everything listens on 127.0.0.1 only, and every process started here is stopped by the
-``running`` context manager, whatever happens in between.
+Starting, waiting and stopping is :mod:`sen_tui.launcher`'s, as for `sen demo` and the
+tests. Every process started here is stopped by the ``running`` context manager, whatever
+happens in between.
 """
 
-import os
-import socket
-import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-HOST = "127.0.0.1"
+from sen_tui.launcher import HOST, ServerProcess, run_sen_server, server_env
+
 # Synthetic demo accounts only; strong enough for SEN's password rules.
 DEMO_PASSWORD = "bench-demo-pass-2026"
-STARTUP_SECONDS = 60
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def sen_env(data_dir: Path, database_url: str = "", synchronous: str = "FULL") -> dict[str, str]:
-    """Environment for `python -m sen_server.cli`: one data dir, one database."""
-    env = dict(os.environ)
-    env.update(
-        SEN_DATA_DIR=str(data_dir),
-        SEN_DATABASE_URL=database_url,
-        SEN_SQLITE_SYNCHRONOUS=synchronous,
-        # Never pick up a developer's own sen-server.toml.
-        SEN_CONFIG="/nonexistent",
-    )
-    return env
-
-
-def sen_cli(env: dict[str, str], *args: str, check: bool = True) -> tuple[int, str]:
-    """Run one `sen-server` command: (exit code, what it printed)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "sen_server.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    output = (done.stdout + done.stderr).strip()
-    if check and done.returncode != 0:
-        raise RuntimeError(f"sen-server {' '.join(args)} failed:\n{output}")
-    return done.returncode, output
+SEED_SECONDS = 300
 
 
 def seed_demo(data_dir: Path, database_url: str = "", reports: int = 0) -> None:
     # Seeding at NORMAL saves time; the server under test then runs at its FULL default
     # (synchronous is set per connection, so the file itself carries no setting).
-    env = sen_env(data_dir, database_url, synchronous="NORMAL")
-    sen_cli(env, "demo-data", "--password", DEMO_PASSWORD, "--reports", str(reports))
-
-
-@dataclass
-class Server:
-    name: str
-    port: int
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    def wait_healthy(self) -> None:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited:\n{self.log_tail()}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"{self.name} not healthy after {STARTUP_SECONDS} s:\n{self.log_tail()}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-
-    def log_tail(self) -> str:
-        return self.log_path.read_text(errors="replace")[-3000:] if self.log_path.exists() else ""
-
-
-def _start(name: str, argv: list[str], env: dict[str, str], log_dir: Path, port: int) -> Server:
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log_path = log_dir / f"{name}-{port}.log"
-    # The server's log goes to a file: SEN logs every request, and a terminal would be a
-    # bottleneck that the benchmark would then measure.
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
-    return Server(name, port, process, log_path)
+    env = server_env(data_dir, database_url, synchronous="NORMAL")
+    args = ("demo-data", "--password", DEMO_PASSWORD, "--reports", str(reports))
+    run_sen_server(env, *args, timeout=SEED_SECONDS)
 
 
 def baseline_command(port: int) -> list[str]:
@@ -129,28 +45,16 @@ def baseline_command(port: int) -> list[str]:
     ]
 
 
-def sen_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "sen_server.cli", "serve", "--host", HOST, "--port", str(port)]
-
-
-@dataclass(frozen=True)
-class ServerSpec:
-    name: str
-    command: Callable[[int], list[str]]  # argv for a given port
-    env: dict[str, str]
-
-
 @contextmanager
-def running(*specs: ServerSpec, log_dir: Path) -> Iterator[list[Server]]:
-    """Start each server on a free loopback port, wait until healthy, always stop them."""
-    servers: list[Server] = []
+def running(*servers: ServerProcess) -> Iterator[list[ServerProcess]]:
+    """Start every server (all at once: each spends seconds importing), wait until each is
+    healthy, and always stop them."""
     try:
-        for spec in specs:
-            port = free_port()
-            servers.append(_start(spec.name, spec.command(port), spec.env, log_dir, port))
+        for server in servers:
+            server.launch()
         for server in servers:
             server.wait_healthy()
-        yield servers
+        yield list(servers)
     finally:
         for server in servers:
             server.stop()

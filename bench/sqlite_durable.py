@@ -30,8 +30,8 @@ from bench.machine import filesystem_of, header, load
 from bench.servers import seed_demo
 from bench.table import markdown, ratio
 from sen_server.audit.writer import AuditActor
-from sen_server.caller import Caller
 from sen_server.models import AuthSession, User
+from sen_server.principal import Caller
 from sen_server.reports.service import create_report
 from sen_server.runtime import Runtime
 from sen_server.settings import ServerSettings

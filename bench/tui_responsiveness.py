@@ -29,8 +29,8 @@ from textual.signal import Signal
 
 from bench.machine import header, load
 from bench.table import markdown, ratio
+from sen_tui.api import SenClient
 from sen_tui.app import SenApp
-from sen_tui.client import SenClient
 from sen_tui.config import ClientSettings
 from sen_tui.credentials import TokenStore
 from sen_tui.screens.report_detail import ReportDetailScreen
@@ -102,7 +102,6 @@ def session_for(app: App[Any], report: dict[str, Any]) -> Session:
         tokens=TokenStore(settings.keyring_service, settings.server_url, use_keyring=False),
         events=Signal(app, "events"),
         connection=Signal(app, "connection"),
-        poll=Signal(app, "poll"),
     )
     session.catalogue = Catalogue(types=[get_type(t) for t in ReportType])
     return session

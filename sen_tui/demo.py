@@ -1,26 +1,21 @@
 """`sen demo`: an embedded sen-server on a fresh SQLite database full of synthetic data.
 
-The server runs as a child process (``python -m sen_server.cli``), never imported: the
+The server runs as a child process started by :mod:`sen_tui.launcher`, never imported: the
 client depends on the wire contract only. Everything here blocks: call it from thread
 workers. :meth:`EmbeddedServer.stop` is safe to call more than once and from ``finally``.
 """
 
-import os
 import secrets
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-import httpx
-
 from sen_tui.config import demo_data_root
+from sen_tui.launcher import LaunchError, ServerProcess, run_sen_server, serve_command, server_env
 
-HOST = "127.0.0.1"
 DEFAULT_REPORTS = 300
 
 
@@ -34,12 +29,6 @@ class DemoAccount:
     program: str
     roles: str
     office: str
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
 
 
 def demo_password() -> str:
@@ -64,52 +53,35 @@ def parse_accounts(listing: str) -> list[DemoAccount]:
 
 
 class EmbeddedServer:
+    """The demo's server and its throw-away data folder, removed again by :meth:`stop`."""
+
     def __init__(self, *, reports: int = DEFAULT_REPORTS, python: str = sys.executable) -> None:
         self.reports = reports
         self.python = python
         self.password = demo_password()
-        self.port = free_port()
         self.data_dir = Path(tempfile.mkdtemp(prefix="sen-demo-", dir=demo_data_root()))
-        self.process: subprocess.Popen[bytes] | None = None
+        self.env = self._env()
+        self.server = ServerProcess(
+            self.env, self.data_dir, command=partial(serve_command, python=python)
+        )
         self.accounts: list[DemoAccount] = []
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    @property
-    def log_path(self) -> Path:
-        return self.data_dir / "server.log"
+        return self.server.url
 
     def _env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(
-            SEN_DATA_DIR=str(self.data_dir),
-            SEN_DATABASE_URL="",  # never the user's own database
-            SEN_CONFIG=str(self.data_dir / "none.toml"),  # nor their server settings file
-            SEN_SQLITE_SYNCHRONOUS="NORMAL",  # throw-away data: speed over durability
-            SEN_DEMO_PASSWORD=self.password,  # not on the command line, where ps shows it
-        )
+        # An empty database URL: SQLite in the fresh folder, never the user's own database.
+        # NORMAL: throw-away data, speed over durability.
+        env = server_env(self.data_dir, synchronous="NORMAL")
+        env["SEN_DEMO_PASSWORD"] = self.password  # not on the command line, where ps shows it
         return env
 
     def _cli(self, *args: str, timeout: float) -> str:
         try:
-            # Our own interpreter and fixed arguments: nothing here comes from outside.
-            done = subprocess.run(  # noqa: S603
-                [self.python, "-m", "sen_server.cli", *args],
-                env=self._env(),
-                capture_output=True,
-                timeout=timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise DemoError(f"sen-server {args[0]} took longer than {timeout:.0f} s") from exc
-        except OSError as exc:  # the interpreter went missing (a removed virtualenv)
-            raise DemoError(f"could not run {self.python}: {exc.strerror}") from exc
-        if done.returncode != 0:
-            tail = done.stderr.decode(errors="replace")[-1500:]
-            raise DemoError(f"sen-server {args[0]} failed:\n{tail}")
-        return done.stdout.decode(errors="replace")
+            return run_sen_server(self.env, *args, timeout=timeout, python=self.python)
+        except LaunchError as exc:
+            raise DemoError(str(exc)) from exc
 
     def build_data(self) -> str:
         """The demo organisation and its reports; returns the server's summary line."""
@@ -119,52 +91,12 @@ class EmbeddedServer:
         self.accounts = parse_accounts(self._cli("user", "list", timeout=120))
         return self.accounts
 
-    def start(self, *, timeout: float = 60) -> None:
-        log = self.log_path.open("ab")
+    def start(self) -> None:
         try:
-            self.process = subprocess.Popen(  # noqa: S603 (as in _cli)
-                [
-                    self.python,
-                    "-m",
-                    "sen_server.cli",
-                    "serve",
-                    "--host",
-                    HOST,
-                    "--port",
-                    str(self.port),
-                ],
-                env=self._env(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-            )
-        finally:
-            log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise DemoError(f"the demo server exited:\n{self.log_tail()}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)  # polling a child process we started; not a test
-        raise DemoError(f"the demo server did not answer within {timeout:.0f} s")
-
-    def log_tail(self, chars: int = 1500) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-chars:]
-        except OSError:
-            return ""
+            self.server.start()
+        except LaunchError as exc:
+            raise DemoError(str(exc)) from exc
 
     def stop(self) -> None:
-        process, self.process = self.process, None
-        if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+        self.server.stop()
         shutil.rmtree(self.data_dir, ignore_errors=True)

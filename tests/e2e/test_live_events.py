@@ -24,8 +24,9 @@ import httpx
 import pytest
 from httpx_sse import aconnect_sse
 
-from tests.conftest import login, seed_demo
-from tests.server import flows
+from tests.support import flows
+from tests.support.api import login
+from tests.support.demo import seed_demo
 
 pytestmark = pytest.mark.slow
 

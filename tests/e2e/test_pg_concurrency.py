@@ -25,7 +25,8 @@ from sen_server.audit.verify import verify_chain
 from sen_server.models import AuditRecord
 from sen_server.runtime import Runtime
 from sen_server.settings import ServerSettings
-from tests.conftest import login, seed_demo
+from tests.support.api import login
+from tests.support.demo import seed_demo
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

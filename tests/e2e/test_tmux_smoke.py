@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ON_CI
+from tests.support.ci import ON_CI
 
 pytestmark = [
     pytest.mark.slow,

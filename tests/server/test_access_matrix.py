@@ -18,8 +18,9 @@ from sqlmodel import col, select
 
 from sen_server.db import create_engine, session_factory
 from sen_server.models import Delivery, User
-from tests.conftest import FakeClock, login
-from tests.server.factories import complete_report
+from tests.support.api import login
+from tests.support.clock import FakeClock
+from tests.support.factories import complete_report
 
 REDACTED = "[REDACTED]"
 

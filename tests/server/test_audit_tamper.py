@@ -32,14 +32,9 @@ from sen_server.migrate import upgrade_async
 from sen_server.models import AuditCheckpoint, AuditRecord
 from sen_server.runtime import Runtime
 from sen_server.settings import ServerSettings
-from tests.conftest import (
-    PG_ADMIN_DSN,
-    create_pg_database,
-    drop_pg_database,
-    login,
-    pg_url,
-    seed_demo,
-)
+from tests.support.api import login
+from tests.support.databases import PG_ADMIN_DSN, create_pg_database, drop_pg_database, pg_url
+from tests.support.demo import seed_demo
 
 CHECKPOINT_EVERY = 10
 

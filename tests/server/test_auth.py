@@ -25,7 +25,9 @@ from sen_server.models import AuditRecord
 from sen_server.runtime import Runtime
 from sen_server.settings import ServerSettings
 from sen_server.unit import UnitOfWork
-from tests.conftest import DEMO_PASSWORD, FakeClock, login
+from tests.support.api import login
+from tests.support.clock import FakeClock
+from tests.support.demo import DEMO_PASSWORD
 
 LOGIN = "/api/v1/auth/login"
 ADMIN = AuditActor(username="admin", roles=("admin",), source="test")

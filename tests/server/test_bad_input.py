@@ -18,8 +18,9 @@ import pytest
 from shared.blocks import NARRATIVE_MAX, PERSONS_MAX
 from shared.catalogue import get_type
 from shared.fields import FieldKind
-from tests.conftest import FakeClock, login
-from tests.server.factories import (
+from tests.support.api import login
+from tests.support.clock import FakeClock
+from tests.support.factories import (
     ALL_TYPES,
     complete_body,
     complete_report,

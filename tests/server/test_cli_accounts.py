@@ -18,7 +18,8 @@ from sen_server.audit.verify import verify_chain
 from sen_server.models import AuditRecord
 from sen_server.runtime import Runtime
 from sen_server.settings import ServerSettings
-from tests.conftest import DEMO_PASSWORD, FakeClock, seed_demo
+from tests.support.clock import FakeClock
+from tests.support.demo import DEMO_PASSWORD, seed_demo
 
 LOGIN = "/api/v1/auth/login"
 

@@ -18,16 +18,18 @@ import httpx
 from httpx_sse import aconnect_sse
 
 from sen_server.auth.sessions import find_session
-from sen_server.caller import Caller
 from sen_server.events import stream
 from sen_server.events.store import latest_event_id
+from sen_server.principal import Caller
 from sen_server.runtime import Runtime
 from sen_server.settings import ServerSettings
-from shared.enums import Role
-from tests.conftest import FakeClock, login, seed_demo
-from tests.server import flows
+from shared.enums import QueueName, Role
+from tests.support import flows
+from tests.support.api import login
+from tests.support.clock import FakeClock
+from tests.support.demo import seed_demo
 
-QUEUES = ("mine", "iroc", "review", "intel", "drafts", "reports")
+QUEUES = tuple(QueueName)  # every queue, whether or not a user is offered it
 # Who may read each guarded report (SPEC §1; the OPPRED's recipients are the SPEC §4
 # routing of an agent.nyc OPPRED, checked in test_routing_table).
 OPPRED_READERS = {

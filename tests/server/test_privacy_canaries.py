@@ -21,8 +21,10 @@ from sen_server.db import create_engine
 from sen_server.settings import ServerSettings
 from shared.catalogue import get_type
 from shared.fields import FieldKind, FieldSpec
-from tests.conftest import FakeClock, login, seed_demo
-from tests.server.factories import ALL_TYPES, complete_report
+from tests.support.api import login
+from tests.support.clock import FakeClock
+from tests.support.demo import seed_demo
+from tests.support.factories import ALL_TYPES, complete_report
 
 # Anything containing one of these is a leak; "QX7Z" also catches a truncated canary (and,
 # unlike a hex tag such as "7f1e", never turns up by chance inside a hash or a token).

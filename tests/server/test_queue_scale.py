@@ -22,9 +22,11 @@ from litestar.testing import AsyncTestClient
 from sen_server.app import create_app
 from sen_server.models import Delivery, Report, User
 from sen_server.settings import ServerSettings
-from tests.conftest import FakeClock, login, seed_demo
-from tests.server import flows
-from tests.server.factories import complete_body
+from tests.support import flows
+from tests.support.api import login
+from tests.support.clock import FakeClock
+from tests.support.demo import seed_demo
+from tests.support.factories import complete_body
 
 pytestmark = pytest.mark.slow
 

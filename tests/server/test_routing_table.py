@@ -15,9 +15,10 @@ against themselves):
 
 from typing import Any
 
-from tests.conftest import FakeClock, login
-from tests.server import flows
-from tests.server.factories import complete_report
+from tests.support import flows
+from tests.support.api import login
+from tests.support.clock import FakeClock
+from tests.support.factories import complete_report
 
 # (author, type) → the exact set of users who get a delivery.
 EXPECTED: dict[tuple[str, str], frozenset[str]] = {
@@ -238,12 +239,14 @@ async def test_acknowledge_moves_new_read_acknowledged(client: Any, clock: FakeC
     assert acked.status_code == 200, acked.text
     assert acked.json()["state"] == "acknowledged"
     assert await my_state() == ("acknowledged", 0)
-    # Acknowledging again changes nothing.
+    # Acknowledging again is no longer offered, is refused, and changes nothing.
+    detail = (await client.get(f"/api/v1/reports/{report['id']}", headers=fod)).json()
+    assert "acknowledge" not in detail["allowed_actions"]
+    clock.advance(minutes=1)
     again = await client.post(f"/api/v1/reports/{report['id']}/acknowledge", headers=fod)
-    assert (
-        again.status_code == 200
-        and again.json()["acknowledged_at"] == acked.json()["acknowledged_at"]
-    )
+    assert again.status_code == 409 and again.json()["reason"] == "already_acknowledged"
+    routed = await flows.routed_to(client, agent, report["id"])
+    assert routed["fod.nyc"]["acknowledged_at"] == acked.json()["acknowledged_at"]
 
     # The author sees who acknowledged and when; the others are still new.
     routed = await flows.routed_to(client, agent, report["id"])

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tests.conftest import login
+from tests.support.api import login
 
 
 async def _draft(client: Any, headers: dict[str, str], title: str, narrative: str) -> str:

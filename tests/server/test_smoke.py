@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tests.conftest import login
+from tests.support.api import login
 
 
 async def test_health_and_openapi(client: Any) -> None:

@@ -4,8 +4,9 @@ routing tables as data, and comparing versions."""
 
 from typing import Any
 
-from tests.conftest import FakeClock, login
-from tests.server import flows
+from tests.support import flows
+from tests.support.api import login
+from tests.support.clock import FakeClock
 
 
 async def _state(client: Any, headers: dict[str, str], report_id: str) -> dict[str, Any]:

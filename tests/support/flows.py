@@ -6,7 +6,7 @@ asserts the step succeeded, naming it, so a broken setup fails where it broke.""
 from datetime import datetime
 from typing import Any
 
-from tests.server.factories import complete_report
+from tests.support.factories import complete_report
 
 # SPEC §3: these types must be reviewed before they are submitted.
 MANDATORY_REVIEW = ("OPPRED", "SPEAR")

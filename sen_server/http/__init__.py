@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by every controller: the caller, the unit of work, guards, errors."""
