@@ -8,7 +8,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from sen_tui.client import InsecureServerUrl, check_server_url
+from sen_tui.api import InsecureServerUrl, check_server_url
 from sen_tui.config import ClientSettings
 from sen_tui.demo import DEFAULT_REPORTS, EmbeddedServer
 

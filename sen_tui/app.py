@@ -1,5 +1,5 @@
 """SenApp: installs the screens, the global bindings and the command palette. Signing in,
-the idle lock and the live relay are flows mixed in from sen_tui.flows."""
+the workspaces, the idle lock and the live relay are flows mixed in from sen_tui.flows."""
 
 from collections.abc import Iterable
 from pathlib import Path
@@ -8,18 +8,27 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from sen_tui.client import SessionEnded
+from sen_tui.api import SessionEnded
 from sen_tui.commands import screen_commands, system_commands
 from sen_tui.failures import WorkFailed, describe
 from sen_tui.flows.idle_lock import IdleLock
 from sen_tui.flows.live_relay import LiveRelay
 from sen_tui.flows.sign_in import SignInFlow
-from sen_tui.screens.help import HelpScreen
+from sen_tui.flows.workspaces import WorkspaceModes
+from sen_tui.modals.help import HelpModal
+from sen_tui.screens.workspace import WorkspaceScreen
 
 STYLES = Path(__file__).parent / "styles"
+NO_SCREENSHOTS = (
+    "Screenshots are off: the screen shows report content, which must not be written to a file."
+)
 
 
-class SenApp(SignInFlow, IdleLock, LiveRelay):
+class ScreenshotRefused(PermissionError):
+    """Textual's screenshot would write the screen, report content and all, to a file."""
+
+
+class SenApp(SignInFlow, WorkspaceModes, IdleLock, LiveRelay):
     TITLE = "SEN"
     CSS_PATH = [STYLES / name for name in ("app.tcss", "forms.tcss", "reports.tcss")]
     BINDINGS = [
@@ -35,6 +44,8 @@ class SenApp(SignInFlow, IdleLock, LiveRelay):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("lock", "log_out", "change_password"):
             return self.session is not None and self.session.me is not None
+        if action == "pick_workspace":
+            return self.may_switch_workspace()
         return True
 
     # ---- failures, help, command palette --------------------------------------------
@@ -47,14 +58,33 @@ class SenApp(SignInFlow, IdleLock, LiveRelay):
         self.notify(text, severity=severity, timeout=8, markup=False)  # type: ignore[arg-type]
 
     def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpModal):
             return
-        name = type(self.screen).__name__.removesuffix("Screen") or "SEN"
-        self.push_screen(HelpScreen(name, list(screen_commands(self.screen))))
+        if isinstance(self.screen, WorkspaceScreen):
+            name = self.screen.workspace.label
+        else:
+            name = type(self.screen).__name__.removesuffix("Screen") or "SEN"
+        self.push_screen(HelpModal(name, list(screen_commands(self.screen))))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Only what applies here: the screen's keys and the user's other workspaces. Not
+        # Textual's own (super()): its Screenshot writes the screen, names, dates of birth
+        # and A-numbers included, as an SVG file readable by other local users; Maximize,
+        # Theme and Keys have no use here (F1 lists the keys).
         yield from system_commands(screen)
+        yield from self.workspace_commands()
+
+    # Textual's screenshot paths, refused for the same reason (a debugging environment
+    # variable, or an action bound by a future widget, could reach them).
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.notify(NO_SCREENSHOTS, severity="warning", markup=False)
+
+    def deliver_screenshot(self, *args: object, **kwargs: object) -> str | None:
+        self.notify(NO_SCREENSHOTS, severity="warning", markup=False)
+        return None
+
+    def save_screenshot(self, *args: object, **kwargs: object) -> str:
+        raise ScreenshotRefused(NO_SCREENSHOTS)
 
     async def on_unmount(self) -> None:
         if self.session is not None:

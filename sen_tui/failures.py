@@ -1,9 +1,10 @@
-"""What a failed worker means to the user. Screens forward failures here through one
-Message; the App shows them (or locks, when the session is gone)."""
+"""What a failed worker means to the user. Screens and dialogs forward failures here through
+one Message; the App shows them (or locks, when the session is gone)."""
 
 from textual.message import Message
+from textual.worker import Worker, WorkerState
 
-from sen_tui.client import ApiError, ServerUnreachable, SessionEnded
+from sen_tui.api import ApiError, ServerUnreachable, SessionEnded
 
 
 class WorkFailed(Message):
@@ -12,6 +13,14 @@ class WorkFailed(Message):
     def __init__(self, error: BaseException) -> None:
         super().__init__()
         self.error = error
+
+
+class ForwardsFailures:
+    """Mixin: a worker that dies reports to the App (Worker.StateChanged doesn't bubble)."""
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.app.post_message(WorkFailed(event.worker.error))  # type: ignore[attr-defined]
 
 
 def describe(error: BaseException) -> tuple[str, str]:

@@ -1,6 +1,7 @@
 """How values read on screen. Times are shown in UTC ("Z"), as operations centres use."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from rich.text import Text
 
@@ -32,3 +33,12 @@ def priority_text(priority: Priority | str) -> Text:
         value.value.upper() if value is Priority.FLASH else value.value,
         style=PRIORITY_STYLES.get(value, ""),
     )
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A field's value on one line, cut to ``limit`` (differences between versions)."""
+    if value is None:
+        return "—"
+    text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    text = " ".join(text.split())  # narratives: one line
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -14,18 +14,14 @@ from enum import StrEnum
 
 from textual.message import Message
 
-from sen_tui.client import ApiError, SenClient, ServerUnreachable, SessionEnded
+from sen_tui.api import ApiError, SenClient, ServerUnreachable, SessionEnded
 from shared.schemas import EventPublic
-
-FLASH_KIND = "spot.flash"
 
 
 class ConnectionState(StrEnum):
     CONNECTING = "connecting"
     LIVE = "live"  # the event stream is open
-    POLLING = "polling"  # server up but without an event stream: queues refresh on a timer
     RECONNECTING = "reconnecting"
-    OFFLINE = "offline"
 
 
 class LiveEvent(Message):
@@ -41,10 +37,6 @@ class ConnectionChanged(Message):
         super().__init__()
         self.state = state
         self.detail = detail
-
-
-class PollTick(Message):
-    """No event stream: time to refresh what is on screen."""
 
 
 class LiveSessionEnded(Message):
@@ -75,7 +67,6 @@ async def follow_events(
     post: Post,
     *,
     backoff: Backoff | None = None,
-    poll_seconds: float = 15.0,
 ) -> None:
     """Run until cancelled (or the session ends), posting what happens."""
     backoff = backoff or Backoff()
@@ -94,9 +85,6 @@ async def follow_events(
             post(LiveSessionEnded())
             return
         except ApiError as exc:
-            if exc.status_code == 404:
-                await _poll_without_stream(client, post, poll_seconds)
-                continue
             detail = exc.detail  # e.g. rules owed: try again later
         except ServerUnreachable as exc:
             detail = str(exc)
@@ -105,14 +93,3 @@ async def follow_events(
             ConnectionChanged(ConnectionState.RECONNECTING, f"{detail}; retrying in {delay:.0f} s")
         )
         await asyncio.sleep(delay)
-
-
-async def _poll_without_stream(client: SenClient, post: Post, seconds: float) -> None:
-    """The server has no /events yet: keep the indicator honest and the queue fresh, and
-    ask for the stream again now and then (the server may be upgraded underneath us)."""
-    for _ in range(4):
-        up = await client.healthy()
-        post(ConnectionChanged(ConnectionState.POLLING if up else ConnectionState.OFFLINE))
-        if up:
-            post(PollTick())
-        await asyncio.sleep(seconds)

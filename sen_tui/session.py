@@ -1,6 +1,9 @@
-"""What a signed-in client knows: the API client, the token store, who the user is, the
-report-type catalogue, and the live signals. Screens receive it as an attribute
-(attributes down) instead of reaching into the App."""
+"""What a signed-in client knows: the API client, the token store, who the user is (with
+the workspaces the server offers them), the report-type catalogue, and the live signals.
+Screens receive it as an attribute (attributes down) instead of reaching into the App.
+
+It holds no rule: what the user may do comes from the server's answers (``/me``,
+``allowed_actions``), never from their roles."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -8,11 +11,10 @@ from datetime import UTC, datetime
 
 from textual.signal import Signal
 
-from sen_tui.client import SenClient
+from sen_tui.api import SenClient
 from sen_tui.config import ClientSettings
 from sen_tui.credentials import TokenStore
 from sen_tui.live import ConnectionState
-from shared.enums import Role
 from shared.fields import Catalogue, ReportTypeSpec
 from shared.schemas import EventPublic, MePublic
 
@@ -25,7 +27,6 @@ class Session:
     # Published by the App from the live worker's Messages; screens subscribe.
     events: Signal[EventPublic]
     connection: Signal[ConnectionState]
-    poll: Signal[None]  # no event stream on the server: refresh what is shown
     connection_state: ConnectionState = ConnectionState.CONNECTING
     me: MePublic | None = None
     catalogue: Catalogue | None = None
@@ -37,9 +38,6 @@ class Session:
     @property
     def username(self) -> str:
         return self.me.user.username if self.me else ""
-
-    def has_role(self, *roles: Role) -> bool:
-        return self.me is not None and any(r in self.me.user.roles for r in roles)
 
     def spec(self, code: str) -> ReportTypeSpec:
         if not self._specs and self.catalogue is not None:

@@ -35,6 +35,7 @@ class FlowHost(App[None]):
         self.cursor_blink_enabled = settings.cursor_blink  # read by widgets.text_inputs
         self.session: Session | None = None
         self.last_input = monotonic()
+        self.workspace_modes: list[str] = []  # one Textual mode per workspace, in order
 
     # Provided by the flows (sign_in.py, idle_lock.py, live_relay.py).
     def sign_in(self, message: str = "") -> object:
@@ -47,4 +48,10 @@ class FlowHost(App[None]):
         raise NotImplementedError
 
     def follow_live(self) -> object:
+        raise NotImplementedError
+
+    async def open_workspaces(self, session: Session) -> None:
+        raise NotImplementedError
+
+    async def close_workspaces(self) -> None:
         raise NotImplementedError

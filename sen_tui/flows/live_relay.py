@@ -4,14 +4,8 @@ a flash SPOT also rings and raises a notification wherever the user is."""
 from textual import work
 
 from sen_tui.flows.host import FlowHost
-from sen_tui.live import (
-    FLASH_KIND,
-    ConnectionChanged,
-    LiveEvent,
-    LiveSessionEnded,
-    PollTick,
-    follow_events,
-)
+from sen_tui.live import ConnectionChanged, LiveEvent, LiveSessionEnded, follow_events
+from shared.enums import EventKind
 from shared.schemas import EventPublic
 
 
@@ -25,7 +19,7 @@ class LiveRelay(FlowHost):
         if self.session is None:
             return
         event = message.event
-        if event.kind == FLASH_KIND:
+        if event.kind is EventKind.SPOT_FLASH:
             self.announce_flash(event)
         self.session.events.publish(event)
 
@@ -40,10 +34,6 @@ class LiveRelay(FlowHost):
     def on_connection_changed(self, message: ConnectionChanged) -> None:
         if self.session is not None:
             self.session.set_connection(message.state)
-
-    def on_poll_tick(self, message: PollTick) -> None:
-        if self.session is not None and not self.session.locked:
-            self.session.poll.publish(None)
 
     def on_live_session_ended(self, message: LiveSessionEnded) -> None:
         self.lock("Your session ended on the server. Enter your password to continue.")

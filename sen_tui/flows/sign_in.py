@@ -1,19 +1,19 @@
 """Signing in and out: the demo account picker, the login form, the forced password change
-and the Rules of Behavior, then the main screen; logging out returns to the login form."""
+and the Rules of Behavior, then the user's first workspace; logging out closes every
+workspace and returns to the login form."""
 
 import contextlib
 
 from textual import work
 from textual.signal import Signal
 
-from sen_tui.client import ClientError, SenClient
+from sen_tui.api import ClientError, SenClient
 from sen_tui.config import ClientSettings
 from sen_tui.credentials import TokenStore
 from sen_tui.flows.host import FlowHost
 from sen_tui.live import ConnectionState
 from sen_tui.screens.demo import DemoAccountsScreen, DemoStartScreen
 from sen_tui.screens.login import LoginScreen
-from sen_tui.screens.main import MainScreen
 from sen_tui.screens.password import PasswordScreen
 from sen_tui.screens.rules import RulesScreen
 from sen_tui.session import Session
@@ -30,7 +30,6 @@ class SignInFlow(FlowHost):
             ),
             events=Signal[EventPublic](self, "live-events"),
             connection=Signal[ConnectionState](self, "connection"),
-            poll=Signal[None](self, "poll"),
         )
         if self.clock is not None:
             session.clock = self.clock
@@ -76,7 +75,7 @@ class SignInFlow(FlowHost):
         session.me = me
         session.catalogue = await session.client.catalogue()
         self.last_input = self.monotonic()
-        await self.push_screen(MainScreen(session))
+        await self.open_workspaces(session)
         self.follow_live()
 
     @work(exclusive=True, group="log-out", exit_on_error=False)
@@ -88,8 +87,10 @@ class SignInFlow(FlowHost):
                 await session.client.logout()
             clear = self.run_worker(session.tokens.clear, thread=True, exit_on_error=False)
             await clear.wait()
-            session.me, session.locked = None, False
             session.set_connection(ConnectionState.CONNECTING)
+        await self.close_workspaces()
+        if session is not None:
+            session.me, session.locked = None, False
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         self.sign_in("You are logged out.")

@@ -1,4 +1,5 @@
-"""A question with a few labelled answers; dismisses with the chosen answer's id."""
+"""A question with a few labelled answers; dismisses with the chosen answer's id. The
+``default`` answer (else the first) has the focus and the primary colour."""
 
 from rich.text import Text
 from textual import on
@@ -7,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
-from sen_tui.screens.base import SenModal
+from sen_tui.modals.base import SenModal
 
 
 class ChoiceModal(SenModal[str | None]):
@@ -23,22 +24,25 @@ class ChoiceModal(SenModal[str | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
-    def __init__(self, title: str, question: str, choices: list[tuple[str, str]]) -> None:
+    def __init__(
+        self, title: str, question: str, choices: list[tuple[str, str]], *, default: str = ""
+    ) -> None:
         super().__init__()
         self.title_text, self.question, self.choices = title, question, choices
+        ids = [choice_id for choice_id, _ in choices]
+        self.default = default if default in ids else ids[0]
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.title_text), classes="dialog-title")
             yield Static(Text(self.question))
             with Horizontal():
-                for index, (choice_id, label) in enumerate(self.choices):
-                    yield Button(
-                        label, id=choice_id, variant="primary" if index == 0 else "default"
-                    )
+                for choice_id, label in self.choices:
+                    primary = choice_id == self.default
+                    yield Button(label, id=choice_id, variant="primary" if primary else "default")
 
     def on_mount(self) -> None:
-        self.query(Button).first().focus()
+        self.query_one(f"#{self.default}", Button).focus()
 
     @on(Button.Pressed)
     def chosen(self, event: Button.Pressed) -> None:

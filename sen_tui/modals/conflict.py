@@ -11,9 +11,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from sen_tui.diff import Difference, shown
-from sen_tui.screens.base import SenModal
-from shared.schemas import ReportPublic
+from sen_tui.formatting import shown
+from sen_tui.modals.base import SenModal
+from shared.schemas import FieldDifference, ReportPublic
 
 Resolution = Literal["mine", "theirs"] | None
 
@@ -37,7 +37,7 @@ class ConflictModal(SenModal[Resolution]):
     ]
     AUTO_FOCUS = "#keep-mine"
 
-    def __init__(self, current: ReportPublic, changes: list[Difference]) -> None:
+    def __init__(self, current: ReportPublic, changes: list[FieldDifference]) -> None:
         super().__init__()
         self.current = current
         self.changes = changes
@@ -63,7 +63,7 @@ class ConflictModal(SenModal[Resolution]):
         if not self.changes:
             text.append("Your input matches the current version.", style="italic")
         for change in self.changes:
-            text.append(f"{change.path}\n", style="bold")
+            text.append(f"{change.field}\n", style="bold")
             text.append(f"  server  {shown(change.before)}\n", style="yellow")
             text.append(f"  yours   {shown(change.after)}\n", style="green")
         return text

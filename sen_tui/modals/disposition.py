@@ -14,8 +14,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Static
 
-from sen_tui.client import ApiError, ServerUnreachable
-from sen_tui.screens.base import SenModal
+from sen_tui.api import ApiError, ServerUnreachable
+from sen_tui.modals.base import SenModal
 from sen_tui.session import Session
 from sen_tui.widgets.form_fields import FieldRow
 from sen_tui.widgets.form_values import DATETIME_MESSAGE, parse_datetime

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from sen_tui.screens.base import SenModal
+from sen_tui.modals.base import SenModal
 from sen_tui.session import Session
 from shared.enums import ReportType
 

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from sen_tui.screens.base import SenModal
+from sen_tui.modals.base import SenModal
 from sen_tui.widgets.text_inputs import TextInput
 
 _CSS = """

@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sen_tui.screens.base import SenModal
+from sen_tui.modals.base import SenModal
 from sen_tui.session import Session
 from sen_tui.widgets.recipients_field import describe
 from sen_tui.widgets.text_inputs import TextInput

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from sen_tui.client import ApiError, ServerUnreachable, SessionEnded
+from sen_tui.api import ApiError, ServerUnreachable, SessionEnded
 from sen_tui.screens.base import SenScreen
 from sen_tui.session import Session
 from sen_tui.widgets.text_inputs import TextInput

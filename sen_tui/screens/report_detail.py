@@ -1,5 +1,6 @@
 """One report: every field under its marking (top and bottom), its versions with what each
-changed, its routing and acknowledgments, and the actions the user may take on it."""
+changed, its routing and acknowledgments, and the actions the user may take on it: those
+the server lists in the report's ``allowed_actions``, no others."""
 
 from typing import Any, Literal
 
@@ -11,29 +12,31 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from sen_tui.client import ApiError
-from sen_tui.diff import differences, shown
-from sen_tui.formatting import priority_text, when, words
+from sen_tui.api import ApiError
+from sen_tui.formatting import priority_text, shown, when, words
 from sen_tui.modals.disposition import DispositionModal
 from sen_tui.modals.prompt import ConfirmModal
 from sen_tui.modals.review import approve_dialog, return_dialog
 from sen_tui.screens.base import SenScreen
+from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.session import Session
 from sen_tui.widgets.marking import MarkingBanner
 from sen_tui.widgets.report_view import body_view, envelope_view
-from shared.enums import EDITABLE_STATUSES, ReportStatus, ReportType, Role
+from shared.diff import differences
+from shared.enums import ReportAction
 from shared.schemas import DeliveryPublic, EventPublic, ReportPublic, ReportVersionPublic
 
-FOLLOW_UPS = (
-    "edit",
-    "acknowledge",
-    "amend",
-    "approve",
-    "return",
-    "delete",
-    "disposition",
-    "close_report",
-)
+# Each follow-up key and the allowed action that offers it.
+FOLLOW_UPS = {
+    "edit": ReportAction.EDIT,
+    "acknowledge": ReportAction.ACKNOWLEDGE,
+    "amend": ReportAction.AMEND,
+    "approve": ReportAction.APPROVE,
+    "return": ReportAction.RETURN,
+    "delete": ReportAction.DELETE,
+    "disposition": ReportAction.DISPOSITION,
+    "close_report": ReportAction.CLOSE,
+}
 
 
 class ReportDetailScreen(SenScreen[None]):
@@ -156,7 +159,7 @@ class ReportDetailScreen(SenScreen[None]):
             if not changes:
                 text.append("no field changed (a status change only)\n", style="italic")
             for change in changes:
-                text.append(f"{change.path}\n", style="bold")
+                text.append(f"{change.field}\n", style="bold")
                 text.append(f"  was  {shown(change.before)}\n", style="red")
                 text.append(f"  now  {shown(change.after)}\n", style="green")
         self.query_one("#version-diff", Static).update(text)
@@ -183,7 +186,7 @@ class ReportDetailScreen(SenScreen[None]):
                 d.recipient,
                 d.office or "—",
                 d.reason,
-                d.state + (" (updated)" if d.updated else ""),
+                d.state.value + (" (updated)" if d.updated else ""),
                 when(d.read_at),
                 when(d.acknowledged_at),
             )
@@ -195,28 +198,10 @@ class ReportDetailScreen(SenScreen[None]):
     # ---- what the user may do -------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        report, me = self.report, self.session.me
-        if action not in FOLLOW_UPS:
+        needed = FOLLOW_UPS.get(action)
+        if needed is None:
             return True
-        if report is None or me is None:
-            return False
-        mine = report.author == me.user.username
-        status = ReportStatus(report.status)
-        if action == "disposition" and report.type is not ReportType.LEARA:
-            return False
-        if action in ("disposition", "close_report"):
-            # The author, or an office manager it was routed to: the server knows the routing.
-            follows_up = mine or Role.OFFICE_MANAGER in me.user.roles
-            return follows_up and status is ReportStatus.SUBMITTED
-        if action in ("edit", "delete"):
-            return mine and status in EDITABLE_STATUSES
-        if action == "amend":
-            return mine and status is ReportStatus.SUBMITTED
-        if action == "acknowledge":
-            return not mine and status is ReportStatus.SUBMITTED
-        # approve / return: the server decides who may review; the client offers it to
-        # supervisors who did not write the report.
-        return status is ReportStatus.IN_REVIEW and not mine and Role.SUPERVISOR in me.user.roles
+        return self.report is not None and needed in self.report.allowed_actions
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -231,8 +216,6 @@ class ReportDetailScreen(SenScreen[None]):
         self._open_form("amend")
 
     def _open_form(self, mode: Literal["edit", "amend"]) -> None:
-        from sen_tui.screens.report_form import ReportFormScreen  # the form opens details too
-
         if self.report is not None:
             spec = self.session.spec(self.report.type)
             form = ReportFormScreen(self.session, spec, self.report, mode=mode)

@@ -3,6 +3,10 @@ or submitted; or, for a submitted report, an amendment with a reason.
 
 Whatever the server says, the user's input stays in the form: field errors are shown at
 their fields, and a version conflict (409) shows what differs and lets the user choose.
+
+How a draft may be sent is the server's answer: the saved report's ``allowed_actions``, or
+for a form not saved yet, ``send_actions`` of the type's review rule as the server served
+it when the form opened (the caller fetches the type fresh).
 """
 
 from typing import Any, Literal
@@ -13,8 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
-from sen_tui.client import ApiError, ServerUnreachable
-from sen_tui.diff import differences
+from sen_tui.api import ApiError, ServerUnreachable
 from sen_tui.formatting import words
 from sen_tui.modals.choice import ChoiceModal
 from sen_tui.modals.conflict import ConflictModal
@@ -26,8 +29,10 @@ from sen_tui.widgets.form_fields import FormBlock
 from sen_tui.widgets.marking import MarkingBanner
 from sen_tui.widgets.report_form import FormPayload, ReportForm, comparable_report
 from sen_tui.widgets.session_bar import SessionBar
-from shared.enums import DEFAULT_MARKING, ReportType
-from shared.fields import ReportTypeSpec, ReviewPolicy
+from shared.catalogue import send_actions
+from shared.diff import differences
+from shared.enums import DEFAULT_MARKING, ReportAction, ReportType
+from shared.fields import ReportTypeSpec
 from shared.schemas import ReportPublic
 
 Mode = Literal["edit", "amend"]
@@ -109,11 +114,15 @@ class ReportFormScreen(SenScreen[None]):
             if self.mode != "edit":
                 return False
             review = bool(parameters and parameters[0])
-            policy = self.spec.review
-            if review:
-                return policy is not ReviewPolicy.NONE
-            return policy is not ReviewPolicy.MANDATORY
+            wanted = ReportAction.REQUEST_REVIEW if review else ReportAction.SUBMIT
+            return wanted in self.send_offered()
         return True
+
+    def send_offered(self) -> frozenset[ReportAction]:
+        """How this draft may be sent, as the server says."""
+        if self.report is not None:
+            return frozenset(self.report.allowed_actions)
+        return send_actions(self.spec.review)
 
     # ---- inline feedback ------------------------------------------------------------
 
@@ -190,6 +199,7 @@ class ReportFormScreen(SenScreen[None]):
         self.query_one(SessionBar).query_one("#screen-title", Static).update(
             Text(f"Editing {report.id}")
         )
+        self.refresh_bindings()  # the saved report says how it may be sent now
 
     async def refused(
         self, exc: Exception, payload: FormPayload, *, explicit: bool, retry: Any
@@ -239,6 +249,7 @@ class ReportFormScreen(SenScreen[None]):
         self.report = report
         self.saved = comparable_report(report)
         self.conflict_pending = False
+        self.refresh_bindings()
         await self.form.remove()
         await self.mount(ReportForm(self.spec, report), before="#form-status")
         self.status(f"Loaded {report.id} version {report.version} from the server.")
@@ -258,15 +269,38 @@ class ReportFormScreen(SenScreen[None]):
         report = self.report
         if report is None:
             return
+        wanted = ReportAction.REQUEST_REVIEW if review else ReportAction.SUBMIT
+        if wanted not in self.send_offered():
+            # The review rule changed since the form opened: the save's answer says so.
+            self.status(
+                "Not sent: this type's review rule has changed. The keys below offer "
+                "how it may be sent now."
+            )
+            return
         try:
             sent = await self.session.client.submit(report.id, report.version, review=review)
         except (ApiError, ServerUnreachable) as exc:
             await self.refused(exc, self.form.payload(), explicit=True, retry=self.save)
+            await self.refresh_offered()
             return
         self.report = sent
         verb = "Sent for review" if review else "Submitted and routed"
         self.notify(f"{verb}.", title=sent.id, markup=False)
         self.dismiss(None)
+
+    async def refresh_offered(self) -> None:
+        """After a refusal, ask the server again how the draft may be sent (a rule may have
+        changed); the form's input and the version it is based on stay as they are."""
+        report = self.report
+        if report is None:
+            return
+        try:
+            fresh = await self.session.client.report(report.id)
+        except (ApiError, ServerUnreachable):
+            return
+        if fresh.version == report.version:
+            self.report = report.model_copy(update={"allowed_actions": fresh.allowed_actions})
+            self.refresh_bindings()
 
     @work(exclusive=True, group="save", exit_on_error=False)
     async def action_amend(self) -> None:

@@ -127,8 +127,12 @@ class SearchScreen(SenScreen[None]):
     # ---- actions --------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "page":
-            return self.page is not None
+        if action == "page":  # dimmed where there is no page that way
+            page, step = self.page, parameters[0] if parameters else 0
+            if page is None:
+                return None
+            ahead = page.next_offset is not None
+            return (ahead if step == 1 else self.page_offset > 0) or None
         return True
 
     def action_page(self, step: int) -> None:

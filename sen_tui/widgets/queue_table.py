@@ -10,7 +10,7 @@ from textual.events import Resize
 from textual.widgets import DataTable
 
 from sen_tui.formatting import PRIORITY_STYLES, short_when, words
-from shared.enums import Priority
+from shared.enums import DeliveryState, Priority
 from shared.schemas import QueueItem
 
 _UPDATED = ("updated", "Updated", 12)
@@ -18,16 +18,17 @@ _PADDING = 2  # DataTable's cell padding, both sides
 _SCROLLBAR = 2
 _PRIORITY_LABELS = {Priority.FLASH: "FLASH", Priority.PRIORITY: "PRIO", Priority.ROUTINE: ""}
 
-MARKS = {"new": "●", "updated": "↻", "acknowledged": "✓"}
+UPDATED_MARK = "↻"
+DELIVERY_MARKS = {DeliveryState.NEW: "●", DeliveryState.ACKNOWLEDGED: "✓"}
 LEGEND = "● unread  ↻ updated  ✓ acknowledged"
 
 
 def row_mark(item: QueueItem) -> str:
     if item.updated:
-        return MARKS["updated"]
-    if item.delivery_state in ("new", "acknowledged"):
-        return MARKS[item.delivery_state]
-    return " "
+        return UPDATED_MARK
+    if item.delivery_state is None:
+        return " "
+    return DELIVERY_MARKS.get(item.delivery_state, " ")
 
 
 class QueueTable(DataTable[Text]):
@@ -89,7 +90,7 @@ class QueueTable(DataTable[Text]):
                 self.move_cursor(row=ids.index(keep), animate=False)
 
     def _cells(self, item: QueueItem) -> list[Text]:
-        unread = item.delivery_state == "new" or item.updated
+        unread = item.delivery_state is DeliveryState.NEW or item.updated
         base = "bold" if unread else ""
         priority = Priority(item.priority)
         flagged = PRIORITY_STYLES.get(priority, "")

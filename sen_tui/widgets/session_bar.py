@@ -11,9 +11,7 @@ from sen_tui.session import Session
 _STATES = {
     ConnectionState.CONNECTING: ("◌ connecting", "yellow"),
     ConnectionState.LIVE: ("● live", "green"),
-    ConnectionState.POLLING: ("◐ polling", "yellow"),
     ConnectionState.RECONNECTING: ("◌ reconnecting", "yellow"),
-    ConnectionState.OFFLINE: ("✕ offline", "bold red"),
 }
 
 
@@ -31,10 +29,10 @@ class ConnectionIndicator(Static):
     def show(self, state: ConnectionState) -> None:
         label, style = _STATES[state]
         self.update(Text(label, style=style))
-        self.tooltip = {
-            ConnectionState.POLLING: "The server has no live event stream; refreshing every 15 s.",
-            ConnectionState.OFFLINE: "The server is unreachable. Unsaved input is kept.",
-        }.get(state)
+        if state is ConnectionState.RECONNECTING:
+            self.tooltip = "The server is not answering; unsaved input is kept."
+        else:
+            self.tooltip = None
 
 
 class SessionBar(Horizontal):

@@ -1,17 +1,12 @@
-"""Fixtures for the terminal client's tests: a real sen-server process, an app factory
-pointed at it, and helpers that wait on conditions (never on sleeps)."""
+"""Fixtures for the terminal client's tests: a real sen-server process per test module and
+the API as other users see it. The helpers that drive the app (make_app, wait_until,
+log_in_through_ui…) are in tests/support/tui.py."""
 
 import os
-import time
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from textual.pilot import Pilot
-from textual.screen import Screen
-from textual.worker import WorkerState
 
 # Before any app starts: no animations, no user config file, no OS keyring.
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
@@ -19,144 +14,10 @@ os.environ["SEN_CLIENT_CONFIG"] = "/nonexistent/sen.toml"
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 from sen_server.migrate import upgrade_async
-from sen_tui.app import SenApp
-from sen_tui.config import ClientSettings
-from tests.conftest import (
-    DEMO_PASSWORD,
-    ServerProcess,
-    _settings,
-    free_port,
-    login,
-    seed_demo,
-)
-
-FROZEN_NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-WAIT_SECONDS = 20.0  # generous: the CI machine has two cores
-
-
-def make_app(server_url: str, *, monotonic: Any = None, **settings: Any) -> SenApp:
-    """The app as a user gets it, pointed at a test server, made deterministic."""
-    values: dict[str, Any] = {
-        "server_url": server_url,
-        "server_label": "test server",
-        "use_keyring": False,
-        "cursor_blink": False,
-        "autosave_seconds": 3600,  # saves happen when a test says so
-    }
-    values.update(settings)
-    extra = {"monotonic": monotonic} if monotonic is not None else {}
-    app = SenApp(ClientSettings(**values), clock=lambda: FROZEN_NOW, **extra)
-    app.animation_level = "none"
-    return app
-
-
-async def wait_until(
-    pilot: Pilot[Any], predicate: Callable[[], object], what: str = "condition"
-) -> None:
-    """Let the app run until ``predicate()`` holds; fail after WAIT_SECONDS."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while True:
-        try:
-            if predicate():
-                return
-        except Exception:  # the widget may not exist yet
-            pass
-        if time.monotonic() > deadline:
-            screen = type(pilot.app.screen).__name__
-            raise AssertionError(f"timed out waiting for {what} (screen: {screen})")
-        await pilot.pause(0.05)
-
-
-def screen_busy(pilot: Pilot[Any]) -> bool:
-    """Whether the current screen still has work (loading a page, a report...) under way."""
-    screen = pilot.app.screen
-    return any(
-        w.node is screen and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
-        for w in pilot.app.workers
-    )
-
-
-def on_screen(pilot: Pilot[Any], screen_type: type[Screen[Any]]) -> bool:
-    return isinstance(pilot.app.screen, screen_type)
-
-
-async def type_text(pilot: Pilot[Any], text: str) -> None:
-    await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
-
-
-async def enter_credentials(
-    pilot: Pilot[Any], username: str, password: str = DEMO_PASSWORD
-) -> None:
-    """Type a username and a password into the login form, each ended with enter."""
-    from sen_tui.screens.login import LoginScreen
-
-    app = pilot.app
-    await wait_until(pilot, lambda: on_screen(pilot, LoginScreen), "the login screen")
-    await wait_until(pilot, lambda: app.screen.query_one("#username").has_focus, "focus")
-    await type_text(pilot, username)
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: app.screen.query_one("#password").has_focus, "password")
-    await type_text(pilot, password)
-    await pilot.press("enter")
-
-
-async def log_in_through_ui(
-    pilot: Pilot[Any], username: str, password: str = DEMO_PASSWORD
-) -> None:
-    """Notice + login form; acknowledge the rules if asked; wait for the main screen."""
-    from sen_tui.screens.main import MainScreen
-    from sen_tui.screens.rules import RulesScreen
-
-    app = pilot.app
-    await enter_credentials(pilot, username, password)
-    await wait_until(
-        pilot,
-        lambda: on_screen(pilot, RulesScreen) or on_screen(pilot, MainScreen),
-        "rules or the main screen",
-    )
-    if on_screen(pilot, RulesScreen):
-        await wait_until(pilot, lambda: app.screen.query_one("#acknowledge").has_focus, "rules")
-        await pilot.press("a")
-    await wait_until(pilot, lambda: on_screen(pilot, MainScreen), "the main screen")
-    await wait_until(pilot, lambda: app.screen.page is not None, "the first queue page")
-
-
-async def open_from_queue(pilot: Any, queue_key: str, report_id: str) -> None:
-    """Switch to a queue tab, walk the cursor to the report, open it."""
-    from sen_tui.screens.report_detail import ReportDetailScreen
-    from sen_tui.widgets.queue_table import QueueTable
-
-    app = pilot.app
-    await pilot.press(queue_key)
-    table = app.screen.query_one(QueueTable)
-    await wait_until(pilot, lambda: report_id in [i.id for i in table.items], report_id)
-    while table.current_report_id != report_id:
-        await pilot.press("down")
-    await pilot.press("enter")
-    await wait_until(pilot, lambda: on_screen(pilot, ReportDetailScreen), "the report")
-    await wait_until(pilot, lambda: app.screen.report is not None, "the report loaded")
-
-
-async def edit_from_queue(pilot: Pilot[Any], queue_key: str, report_id: str) -> None:
-    """Open a draft from a queue and press e: the form, with the cursor in it."""
-    from sen_tui.screens.report_form import ReportFormScreen
-
-    await open_from_queue(pilot, queue_key, report_id)
-    await pilot.press("e")
-    await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
-    await wait_until(pilot, lambda: pilot.app.focused is not None, "focus in the form")
-
-
-async def review_from_keyboard(pilot: Pilot[Any], report_id: str, key: str, comment: str) -> None:
-    """A supervisor's review queue: open the report, approve (p) or return (t) it with a
-    comment typed into the dialog."""
-    from sen_tui.modals.prompt import TextPromptModal
-
-    await open_from_queue(pilot, "2", report_id)  # My queue, Review, ...
-    await pilot.press(key)
-    await wait_until(pilot, lambda: on_screen(pilot, TextPromptModal), "the review dialog")
-    await type_text(pilot, comment)
-    await pilot.press("enter")
+from tests.support.databases import server_settings
+from tests.support.demo import seed_demo
+from tests.support.servers import ServerProcess
+from tests.support.tui import Api
 
 
 @pytest.fixture(scope="module")
@@ -165,12 +26,11 @@ async def tui_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[
 
     One per test module (starting one costs seconds on two cores): the tests of a module
     use their own users or their own reports, so they don't see each other's traces.
-    This is conftest's start_server, kept for the module instead of the function.
     """
-    settings = _settings(tmp_path_factory.mktemp("tui-server"))
+    settings = server_settings(tmp_path_factory.mktemp("tui-server"))
     await upgrade_async(settings)
     await seed_demo(settings, reports=0)
-    server = ServerProcess(settings, free_port())
+    server = ServerProcess(settings)
     server.start()
     try:
         yield server
@@ -179,45 +39,6 @@ async def tui_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[
 
 
 @pytest.fixture
-async def api(tui_server: ServerProcess) -> AsyncIterator["Api"]:
+async def api(tui_server: ServerProcess) -> AsyncIterator[Api]:
     async with httpx.AsyncClient(base_url=tui_server.url, timeout=30) as http:
         yield Api(http)
-
-
-class Api:
-    """The server as other users (or the test) see it, through the HTTP API."""
-
-    def __init__(self, http: httpx.AsyncClient) -> None:
-        self.http = http
-        self.headers: dict[str, dict[str, str]] = {}
-
-    async def as_user(self, username: str) -> dict[str, str]:
-        if username not in self.headers:
-            self.headers[username] = await login(self.http, username)
-        return self.headers[username]
-
-    async def call(self, username: str, method: str, path: str, **kwargs: Any) -> Any:
-        response = await self.http.request(
-            method, f"/api/v1{path}", headers=await self.as_user(username), **kwargs
-        )
-        assert response.is_success, response.text
-        return response.json() if response.content else None
-
-    async def draft(self, username: str, report_type: str, title: str, **fields: Any) -> Any:
-        payload = {"type": report_type, "title": title, **fields}
-        return await self.call(username, "POST", "/reports", json=payload)
-
-    async def sent(
-        self, username: str, report_type: str, title: str, *, review: bool = False, **fields: Any
-    ) -> Any:
-        """A draft written and then submitted (or sent for review): the report as it is."""
-        report = await self.draft(username, report_type, title, **fields)
-        action = "request-review" if review else "submit"
-        payload = {"base_version": report["version"]}
-        return await self.call(username, "POST", f"/reports/{report['id']}/{action}", json=payload)
-
-    async def spot(self, username: str, title: str) -> Any:
-        """A submitted SPOT: readable by everyone, flash priority."""
-        from tests.tui.bodies import EVENT_AT, spot_body
-
-        return await self.sent(username, "SPOT", title, event_at=EVENT_AT, body=spot_body())

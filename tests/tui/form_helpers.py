@@ -7,7 +7,7 @@ from textual.widgets import Select
 
 from sen_tui.widgets.form_fields import FormBlock
 from sen_tui.widgets.report_form import ReportForm
-from tests.tui.conftest import type_text, wait_until
+from tests.support.tui import type_text, wait_until
 
 
 def block_at(app: Any, path: str) -> FormBlock:

@@ -14,12 +14,18 @@ from sen_server.audit.writer import AuditActor
 from sen_server.runtime import Runtime
 from sen_server.settings import ServerSettings
 from sen_server.unit import UnitOfWork
-from tests.conftest import FakeClock, login, seed_demo
+from tests.support.api import login
+from tests.support.clock import FakeClock
+from tests.support.demo import DEMO_PASSWORD, seed_demo
 from tests.tui.bodies import EVENT_AT, leara_body, sir_body, spot_body
 
 DATA_TIME = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TEMPORARY_USER = "temp.user"
 TEMPORARY_PASSWORD = "temporary-pass-2026"
+# Logs in only in the Rules of Behavior snapshot, which never acknowledges them.
+RULES_USER = "new.agent"
+# Acts only while the data is written (returns a report): the audit snapshot shows them.
+SEEDING_ONLY_USER = "sdo.lax"
 # Drafts that the conflict snapshots change under the form, one per terminal size.
 CONFLICT_DRAFT_TITLES = {"80x24": "Planned search, first", "120x36": "Planned search, second"}
 
@@ -27,7 +33,7 @@ CONFLICT_DRAFT_TITLES = {"80x24": "Planned search, first", "120x36": "Planned se
 async def seed_snapshot_data(settings: ServerSettings) -> dict[str, str]:
     """Returns the IDs of the reports, by role in the snapshots."""
     await seed_demo(settings, reports=0)
-    await _temporary_user(settings)
+    await _extra_accounts(settings)
     clock = FakeClock(DATA_TIME)
     ids: dict[str, str] = {}
     async with AsyncTestClient(app=create_app(settings, clock=clock)) as client:
@@ -147,21 +153,26 @@ async def seed_snapshot_data(settings: ServerSettings) -> dict[str, str]:
     return ids
 
 
-async def _temporary_user(settings: ServerSettings) -> None:
-    """An account whose first login must change its password (SPEC §10)."""
+async def _extra_accounts(settings: ServerSettings) -> None:
+    """An account whose first login must change its password (SPEC §10), and one that has
+    never acknowledged the Rules of Behavior."""
     runtime = Runtime.build(settings)
     try:
         async with UnitOfWork(runtime, AuditActor(username="test", source="local")) as unit:
-            spec = accounts.UserSpec(
-                username=TEMPORARY_USER,
-                display_name="Temporary User (demo)",
-                program="HSI",
-                roles=["agent"],
-                office="RAC-LI",
-                supervisor="sup.nyc",
-            )
-            await accounts.create_user(
-                unit.session, spec, TEMPORARY_PASSWORD, runtime.now(), temporary=True
-            )
+            for username, name, password, temporary in (
+                (TEMPORARY_USER, "Temporary User (demo)", TEMPORARY_PASSWORD, True),
+                (RULES_USER, "New Agent (demo)", DEMO_PASSWORD, False),
+            ):
+                spec = accounts.UserSpec(
+                    username=username,
+                    display_name=name,
+                    program="HSI",
+                    roles=["agent"],
+                    office="RAC-LI",
+                    supervisor="sup.nyc",
+                )
+                await accounts.create_user(
+                    unit.session, spec, password, runtime.now(), temporary=temporary
+                )
     finally:
         await runtime.engine.dispose()

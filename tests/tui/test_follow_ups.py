@@ -1,43 +1,32 @@
 """After writing: a returned report, hand-picked recipients, a LEARA disposition and closing,
 all from the keyboard against a real server."""
 
-import io
 from typing import Any
 
-from rich.console import Console
-from textual.widgets import OptionList, Select, Static
+from textual.widgets import OptionList, Select
 
 from sen_tui.modals.disposition import DispositionModal
 from sen_tui.modals.prompt import ConfirmModal
 from sen_tui.modals.recipients import RecipientsModal
 from sen_tui.screens.report_detail import ReportDetailScreen
 from sen_tui.screens.report_form import ReportFormScreen
-from tests.tui.bodies import EVENT_AT, leara_body, sir_body
-from tests.tui.conftest import (
+from tests.support.tui import (
     Api,
     edit_from_queue,
     log_in_through_ui,
     make_app,
+    notified,
     on_screen,
     open_from_queue,
     review_from_keyboard,
+    text_of,
     type_text,
     wait_until,
 )
+from tests.tui.bodies import EVENT_AT, leara_body, sir_body
 from tests.tui.form_helpers import block_at
 
 COMMENT = "Add the arresting officer's contact details."
-
-
-def text_of(app: Any, selector: str) -> str:
-    """The widget's text as it reads on screen (tables included), without styles."""
-    console = Console(width=200, file=io.StringIO(), record=True)
-    console.print(app.screen.query_one(selector, Static).content)
-    return console.export_text()
-
-
-def notified(app: Any, message: str) -> bool:
-    return any(n.message == message for n in app._notifications)
 
 
 async def test_a_returned_report_shows_the_reviewers_comment(tui_server: Any, api: Api) -> None:

@@ -5,7 +5,7 @@ from typing import Any
 
 import httpx
 
-from sen_tui.client import SenClient
+from sen_tui.api import SenClient
 from sen_tui.config import ClientSettings
 from sen_tui.live import (
     Backoff,
@@ -17,9 +17,15 @@ from sen_tui.live import (
 )
 from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.widgets.queue_table import QueueTable
-from tests.conftest import ServerProcess, free_port
-from tests.tui.conftest import Api, log_in_through_ui, make_app, on_screen, wait_until
-from tests.tui.test_writing_reports import open_new_form
+from tests.support.servers import ServerProcess, free_port
+from tests.support.tui import (
+    Api,
+    log_in_through_ui,
+    make_app,
+    on_screen,
+    open_new_form,
+    wait_until,
+)
 
 
 def flash_titles(app: Any) -> list[str]:

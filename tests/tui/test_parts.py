@@ -1,9 +1,12 @@
-"""The client's parts on their own: URL rules, the keyring fallback, value parsing,
-differences, bindings and their command-palette names."""
+"""The client's parts on their own: URL rules, the keyring fallback, value parsing, how
+values are shown, bindings and their command-palette names, and which parts may import
+which."""
 
+import ast
 import importlib
 import pkgutil
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import keyring
@@ -13,12 +16,12 @@ from textual.binding import Binding
 from textual.widget import Widget
 
 import sen_tui
+from sen_tui.api import InsecureServerUrl, check_server_url
 from sen_tui.app import SenApp
-from sen_tui.client import InsecureServerUrl, check_server_url
 from sen_tui.commands import command_title
 from sen_tui.credentials import MEMORY_ONLY_NOTICE, TokenStore
 from sen_tui.demo import parse_accounts
-from sen_tui.diff import differences
+from sen_tui.formatting import shown
 from sen_tui.widgets.form_values import from_text, parse_datetime, to_text
 from shared.fields import FieldKind
 
@@ -103,14 +106,11 @@ def test_times_as_typed_become_utc() -> None:
     assert to_text(FieldKind.DATETIME, "2026-03-01T14:30:00Z") == "2026-03-01 14:30"
 
 
-def test_differences_by_path() -> None:
-    before = {"title": "A", "body": {"subjects": [{"role": "suspect"}], "narrative": "x"}}
-    after = {"title": "A", "body": {"subjects": [{"role": "victim"}], "narrative": ""}}
-    changes = {(d.path, d.before, d.after) for d in differences(before, after)}
-    assert changes == {
-        ("body.subjects.0.role", "suspect", "victim"),
-        ("body.narrative", "x", None),
-    }
+def test_values_in_a_version_diff_read_on_one_line() -> None:
+    assert shown(None) == "—"
+    assert shown(["SIR-2026-000001", "SPOT-2026-000002"]) == "SIR-2026-000001, SPOT-2026-000002"
+    assert shown("A narrative\nover   two lines") == "A narrative over two lines"
+    assert shown("x" * 80, limit=10) == "x" * 9 + "…"
 
 
 def test_demo_accounts_start_with_the_new_york_chain() -> None:
@@ -142,3 +142,22 @@ def test_every_binding_has_an_id_a_description_and_a_palette_name() -> None:
             assert binding.id and binding.description, f"{owner.__name__}: {binding.key}"
             group, verb = command_title(binding).split(": ", 1)
             assert group == binding.id.split(".")[0] and verb == binding.description
+
+
+def _sen_tui_imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module is not None:
+            names.add(node.module)
+    return {name for name in names if name.startswith("sen_tui.")}
+
+
+def test_dialogs_import_no_screen() -> None:
+    """A dialog gets what it shows as attributes and answers by dismissing: it never opens or
+    names a screen (which would let screens and dialogs import each other in a circle)."""
+    modals = Path(sen_tui.__file__).parent / "modals"
+    for path in sorted(modals.glob("*.py")):
+        screens = {name for name in _sen_tui_imports(path) if name.startswith("sen_tui.screens")}
+        assert not screens, f"{path.name} imports {sorted(screens)}"

@@ -9,8 +9,8 @@ from textual.widgets import OptionList, Select
 from sen_tui.screens.report_detail import ReportDetailScreen
 from sen_tui.screens.search import SearchScreen
 from sen_tui.widgets.queue_table import QueueTable
+from tests.support.tui import Api, log_in_through_ui, make_app, on_screen, type_text, wait_until
 from tests.tui.bodies import EVENT_AT, sir_body
-from tests.tui.conftest import Api, log_in_through_ui, make_app, on_screen, type_text, wait_until
 
 
 async def test_agent_finds_a_draft_by_a_word_of_its_narrative(tui_server: Any, api: Api) -> None:

@@ -8,11 +8,11 @@ from textual.widgets import OptionList
 from sen_tui.commands import screen_commands
 from sen_tui.screens.lock import LockScreen
 from sen_tui.screens.login import LoginScreen
-from sen_tui.screens.main import MainScreen
+from sen_tui.screens.queues import QueuesScreen
 from sen_tui.screens.rules import RulesScreen
 from sen_tui.widgets.queue_table import QueueTable
-from tests.conftest import DEMO_PASSWORD
-from tests.tui.conftest import (
+from tests.support.demo import DEMO_PASSWORD
+from tests.support.tui import (
     Api,
     enter_credentials,
     log_in_through_ui,
@@ -37,7 +37,7 @@ async def test_login_acknowledge_rules_then_queue(tui_server: Any, api: Api) -> 
         # The placeholder also says "Rules of Behavior": wait for the rules themselves.
         await wait_until(pilot, lambda: "(version" in str(rules_text.render()), "text")
         await pilot.press("a")
-        await wait_until(pilot, lambda: on_screen(pilot, MainScreen), "the main screen")
+        await wait_until(pilot, lambda: on_screen(pilot, QueuesScreen), "the queues")
         table = app.screen.query_one(QueueTable)
         await pilot.press("4")  # All reports (agent: My queue, Drafts, My reports, All)
         await wait_until(pilot, lambda: report["id"] in [i.id for i in table.items], "row")
@@ -68,7 +68,7 @@ async def test_idle_lock_asks_for_the_password_again(tui_server: Any, api: Api) 
         await wait_until(pilot, lambda: app.screen.query_one("#lock-password").has_focus, "focus")
         await type_text(pilot, DEMO_PASSWORD)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: on_screen(pilot, MainScreen), "unlocked")
+        await wait_until(pilot, lambda: on_screen(pilot, QueuesScreen), "unlocked")
         assert app.session.client.token not in (None, old_token)
     stale = await api.http.get("/api/v1/me", headers={"Authorization": f"Bearer {old_token}"})
     assert stale.status_code == 401  # the session the lock replaced was ended

@@ -12,6 +12,7 @@ report (snapshot_report.html).
 """
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -22,24 +23,30 @@ from textual.widgets import OptionList, Static, Tab, Tabs
 from sen_tui.app import SenApp
 from sen_tui.demo import DemoAccount, EmbeddedServer
 from sen_tui.live import ConnectionState
+from sen_tui.modals.audit_record import AuditRecordModal
 from sen_tui.modals.choice import ChoiceModal
 from sen_tui.modals.conflict import ConflictModal
 from sen_tui.modals.disposition import DispositionModal
+from sen_tui.modals.help import HelpModal
 from sen_tui.modals.pick_type import PickTypeModal
+from sen_tui.modals.pick_workspace import PickWorkspaceModal
 from sen_tui.modals.prompt import ConfirmModal, TextPromptModal
 from sen_tui.modals.recipients import RecipientsModal
+from sen_tui.screens.audit import AuditScreen
 from sen_tui.screens.demo import DemoAccountsScreen
-from sen_tui.screens.help import HelpScreen
 from sen_tui.screens.lock import LockScreen
-from sen_tui.screens.main import MainScreen
 from sen_tui.screens.password import PasswordScreen
 from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.screens.rules import RulesScreen
 from sen_tui.screens.search import SearchScreen
 from sen_tui.widgets.queue_table import QueueTable
 from sen_tui.widgets.report_form import ReportForm
-from tests.conftest import ServerProcess, _settings, free_port, login
-from tests.tui.conftest import (
+from shared.enums import AuditOutcome
+from shared.schemas import AuditRecordPublic
+from tests.support.api import login
+from tests.support.databases import server_settings
+from tests.support.servers import ServerProcess, free_port
+from tests.support.tui import (
     edit_from_queue,
     enter_credentials,
     make_app,
@@ -49,8 +56,14 @@ from tests.tui.conftest import (
     type_text,
     wait_until,
 )
-from tests.tui.conftest import log_in_through_ui as log_in
-from tests.tui.snapshot_data import TEMPORARY_PASSWORD, TEMPORARY_USER, seed_snapshot_data
+from tests.support.tui import log_in_through_ui as log_in
+from tests.tui.snapshot_data import (
+    RULES_USER,
+    SEEDING_ONLY_USER,
+    TEMPORARY_PASSWORD,
+    TEMPORARY_USER,
+    seed_snapshot_data,
+)
 
 SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
 Steps = Callable[[Pilot[Any]], Awaitable[None]]
@@ -64,7 +77,7 @@ async def fixed_server(
 ) -> AsyncIterator[tuple[ServerProcess, dict[str, str]]]:
     from sen_server.migrate import upgrade_async
 
-    settings = _settings(tmp_path_factory.mktemp("snapshot-server"))
+    settings = server_settings(tmp_path_factory.mktemp("snapshot-server"))
     await upgrade_async(settings)
     ids = await seed_snapshot_data(settings)
     server = ServerProcess(settings, free_port())
@@ -158,7 +171,7 @@ def test_rules(snap_compare: Any, server: ServerProcess, size: str) -> None:
     app = make_app(server.url)
 
     async def steps(pilot: Pilot[Any]) -> None:
-        await enter_credentials(pilot, "hq.hsi")  # never acknowledges: the rules are always due
+        await enter_credentials(pilot, RULES_USER)  # never acknowledges: the rules are due
         await wait_until(pilot, lambda: on_screen(pilot, RulesScreen), "the rules")
         await wait_until(pilot, lambda: app.screen.rules is not None, "the rules text")
         await wait_until(pilot, lambda: app.screen.query_one("#acknowledge").has_focus, "focus")
@@ -221,14 +234,6 @@ def supervisor(snap_compare: Any, server: ServerProcess, size: str, then: Steps)
     signed_in(snap_compare, server, size, "sup.nyc", then)
 
 
-async def nothing(pilot: Pilot[Any]) -> None:
-    pass
-
-
-def test_main_queue(snap_compare: Any, server: ServerProcess, size: str) -> None:
-    supervisor(snap_compare, server, size, nothing)
-
-
 def test_search(snap_compare: Any, server: ServerProcess, size: str) -> None:
     async def then(pilot: Pilot[Any]) -> None:
         await pilot.press("/")
@@ -256,7 +261,7 @@ def test_review_queue(snap_compare: Any, server: ServerProcess, size: str) -> No
 def test_help(snap_compare: Any, server: ServerProcess, size: str) -> None:
     async def then(pilot: Pilot[Any]) -> None:
         await pilot.press("f1")
-        await wait_until(pilot, lambda: on_screen(pilot, HelpScreen), "help")
+        await wait_until(pilot, lambda: on_screen(pilot, HelpModal), "help")
 
     supervisor(snap_compare, server, size, then)
 
@@ -475,21 +480,93 @@ def test_disposition_dialog(
     ero_officer(snap_compare, server, size, then)
 
 
-def test_no_report_content_for_the_administrator(
-    snap_compare: Any, server: ServerProcess, size: str
-) -> None:
-    app = make_app(server.url)
+# ---- where each role lands ----------------------------------------------------------
 
-    async def steps(pilot: Pilot[Any]) -> None:
-        await enter_credentials(pilot, "admin")
-        await wait_until(
-            pilot, lambda: on_screen(pilot, RulesScreen) or on_screen(pilot, MainScreen), "in"
-        )
-        if on_screen(pilot, RulesScreen):
-            await wait_until(pilot, lambda: app.screen.rules is not None, "the rules text")
-            await pilot.press("a")
-        await wait_until(pilot, lambda: on_screen(pilot, MainScreen), "the main screen")
-        session = app.session
-        await wait_until(pilot, lambda: session.connection_state is ConnectionState.LIVE, "live")
+# SPEC §11: one account of every kind of role, each on the first workspace /me offers.
+LANDING_ROLES = [
+    "agent.nyc",
+    "sup.nyc",
+    "sac.nyc",
+    "iroc.watch",
+    "hq.hsi",
+    "intel.ops1",
+    "hsi.intel",
+    "pao",
+    "opr",
+    "stats",
+    "admin",
+    "isso",
+]
 
-    snap(snap_compare, app, size, steps)
+
+async def audit_of_the_seeding_only(pilot: Pilot[Any]) -> None:
+    """The audit log's newest records are this run's own logins, at real times and in an
+    order that depends on which tests ran: narrowed to a user who acted only while the
+    fixed data was written, the page is the same on every run."""
+    screen = pilot.app.screen
+    await pilot.press("/")
+    await wait_until(pilot, lambda: screen.query_one("#audit-actor").has_focus, "the filter")
+    await type_text(pilot, SEEDING_ONLY_USER)
+    await pilot.press("enter")
+    await wait_until(
+        pilot,
+        lambda: {r.actor for r in screen.page.items} == {SEEDING_ONLY_USER},
+        "the seeded records",
+    )
+    await wait_until(pilot, lambda: not screen_busy(pilot), "the page loaded")
+
+
+@pytest.mark.parametrize("username", LANDING_ROLES)
+def test_landing(snap_compare: Any, server: ServerProcess, size: str, username: str) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        if isinstance(pilot.app.screen, AuditScreen):
+            await audit_of_the_seeding_only(pilot)
+
+    signed_in(snap_compare, server, size, username, then)
+
+
+# ---- the other workspaces' screens ----------------------------------------------------
+
+
+def test_review_rules(snap_compare: Any, server: ServerProcess, size: str) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await pilot.press("v")
+        table = pilot.app.screen.query_one("#review-rules-table")
+        await wait_until(pilot, lambda: table.has_focus, "the review rules")
+
+    signed_in(snap_compare, server, size, "admin", then)
+
+
+def test_workspace_picker(snap_compare: Any, server: ServerProcess, size: str) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await pilot.press("w")
+        await wait_until(pilot, lambda: on_screen(pilot, PickWorkspaceModal), "the picker")
+
+    signed_in(snap_compare, server, size, "admin", then)
+
+
+# Sessions and hashes are random on every run: the dialog is shown with a fixed record.
+FIXED_RECORD = AuditRecordPublic(
+    seq=24,
+    at=datetime(2026, 3, 2, 9, 13, 0, tzinfo=UTC),
+    actor="sdo.lax",
+    roles=["supervisor"],
+    session="5f0c2a9e1b7d4c3a",
+    source="127.0.0.1",
+    action="report.return",
+    object_type="report",
+    object_id="SIR-2026-000005",
+    outcome=AuditOutcome.SUCCESS,
+    details={"from_status": "in_review", "to_status": "returned"},
+    prev_hash="9" * 64,
+    hash="a" * 64,
+)
+
+
+def test_audit_record(snap_compare: Any, server: ServerProcess, size: str) -> None:
+    async def then(pilot: Pilot[Any]) -> None:
+        await audit_of_the_seeding_only(pilot)
+        pilot.app.push_screen(AuditRecordModal(FIXED_RECORD))
+        await wait_until(pilot, lambda: on_screen(pilot, AuditRecordModal), "the record")
+
+    signed_in(snap_compare, server, size, "isso", then)

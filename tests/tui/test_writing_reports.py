@@ -3,31 +3,24 @@
 from typing import Any
 
 from sen_tui.modals.conflict import ConflictModal
-from sen_tui.modals.pick_type import PickTypeModal
 from sen_tui.modals.prompt import TextPromptModal
-from sen_tui.screens.main import MainScreen
+from sen_tui.screens.queues import QueuesScreen
 from sen_tui.screens.report_detail import ReportDetailScreen
 from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.widgets.queue_table import QueueTable
-from tests.tui.bodies import EVENT_AT, sir_body
-from tests.tui.conftest import (
+from tests.support.tui import (
     Api,
     edit_from_queue,
     log_in_through_ui,
     make_app,
     on_screen,
+    open_new_form,
     review_from_keyboard,
     type_text,
     wait_until,
 )
+from tests.tui.bodies import EVENT_AT, sir_body
 from tests.tui.form_helpers import block_at, choose, fill, focus_field
-
-
-async def open_new_form(pilot: Any, type_index: int) -> None:
-    await pilot.press("n")
-    await wait_until(pilot, lambda: on_screen(pilot, PickTypeModal), "the type picker")
-    await pilot.press(*["down"] * type_index, "enter")
-    await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
 
 
 async def test_agent_writes_an_sir_with_two_subjects_and_requests_review(
@@ -57,7 +50,7 @@ async def test_agent_writes_an_sir_with_two_subjects_and_requests_review(
         await fill(pilot, "body.narrative", "Synthetic narrative of the seizure.")
         await fill(pilot, "body.reporting_contact.name", "Synthetic Agent")
         await pilot.press("ctrl+r")
-        await wait_until(pilot, lambda: on_screen(pilot, MainScreen), "back on the queue")
+        await wait_until(pilot, lambda: on_screen(pilot, QueuesScreen), "back on the queue")
     page = await api.call("agent.nyc", "GET", "/reports", params={"mine": "true"})
     [row] = [r for r in page["items"] if r["title"] == "Seizure at the cargo terminal"]
     report = await api.call("agent.nyc", "GET", f"/reports/{row['id']}")
@@ -129,7 +122,7 @@ async def test_version_conflict_keeps_the_users_input(tui_server: Any, api: Api)
         )
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: on_screen(pilot, ConflictModal), "the conflict dialog")
-        paths = [c.path for c in app.screen.changes]
+        paths = [c.field for c in app.screen.changes]
         assert "title" in paths and "case_number" in paths
         await pilot.press("escape")  # decide later: nothing saved, nothing lost
         await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form again")

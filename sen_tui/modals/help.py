@@ -1,13 +1,16 @@
-"""Help: the keys of the screen it was opened from, with their command-palette names."""
+"""Help: the keys of the screen it was opened from, with their command-palette names.
+
+Its footer is the one every dialog mounts (SenModal).
+"""
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sen_tui.commands import Command
-from sen_tui.screens.base import SenModal
+from sen_tui.modals.base import SenModal
 
 GENERAL = """\
 Tab / shift+tab move between fields and panes; enter opens or confirms; escape goes back.
@@ -15,7 +18,7 @@ ctrl+p opens the command palette: every action below is there by name.
 Times are shown in UTC (Z). Report content carries its marking at top and bottom."""
 
 
-class HelpScreen(SenModal[None]):
+class HelpModal(SenModal[None]):
     BINDINGS = [Binding("escape,f1,q", "close", "Close help", id="help.close")]
 
     def __init__(self, screen_name: str, commands: list[Command]) -> None:
@@ -29,7 +32,6 @@ class HelpScreen(SenModal[None]):
             with VerticalScroll():
                 yield Static(self._table(), id="help-keys")
                 yield Static(GENERAL, id="help-general")
-        yield Footer(compact=True)
 
     def _table(self) -> Text:
         text = Text()

@@ -1,7 +1,10 @@
-"""The main screen: queues by role (tabs) over a page of the selected queue.
+"""The queues workspace: the user's queues as tabs, in the order the server gives them,
+over a page of the selected queue.
 
-The queue refreshes in place when a live event arrives (or on each poll while the server
-has no event stream), keeping the cursor on the same report.
+Which queues, and what the user may do (write a report, search, acknowledge a row), comes
+from ``/me`` and from each row's ``allowed_actions``: this screen keeps no rule of its own.
+The queue refreshes in place when a live event arrives, keeping the cursor on the same
+report.
 """
 
 from textual import on, work
@@ -9,24 +12,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static, Tab, Tabs
 
-from sen_tui.client import ApiError
+from sen_tui.api import ApiError
 from sen_tui.live import ConnectionState
 from sen_tui.modals.pick_type import PickTypeModal
-from sen_tui.queues import QueueView, queues_for
-from sen_tui.screens.base import SenScreen
 from sen_tui.screens.report_detail import ReportDetailScreen
 from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.screens.search import SearchScreen
+from sen_tui.screens.workspace import WORKSPACE_BINDINGS, WorkspaceScreen
 from sen_tui.session import Session
 from sen_tui.widgets.queue_table import LEGEND, QueueTable
 from sen_tui.widgets.session_bar import SessionBar
-from shared.schemas import EventPublic, QueueCount, QueuePage
+from shared.enums import ReportAction, WorkspaceAction
+from shared.schemas import EventPublic, QueueCount, QueuePage, QueueRef, WorkspacePublic
 
 PAGES = Binding.Group("Page")
 REFRESH_DEBOUNCE = 0.3  # a burst of events (a routed submission) makes one refresh
+MAX_QUEUE_KEYS = 9
 
 
-class MainScreen(SenScreen[None]):
+class QueuesScreen(WorkspaceScreen):
     BINDINGS = [
         Binding("n", "new_report", "New", id="report.new"),
         Binding("/", "search", "Search", id="report.search"),
@@ -34,44 +38,42 @@ class MainScreen(SenScreen[None]):
         Binding("a", "acknowledge", "Acknowledge", id="report.acknowledge"),
         Binding("[", "page(-1)", "Previous page", id="queue.previous_page", group=PAGES),
         Binding("]", "page(1)", "Next page", id="queue.next_page", group=PAGES),
-        Binding("p", "app.change_password", "Change password", id="session.password", show=False),
-        Binding("x", "app.log_out", "Log out", id="session.log_out"),
         *(
             Binding(
                 str(n), f"show_queue({n - 1})", f"Show queue {n}", id=f"queue.show_{n}", show=False
             )
-            for n in range(1, 7)
+            for n in range(1, MAX_QUEUE_KEYS + 1)
         ),
+        *WORKSPACE_BINDINGS,
     ]
     AUTO_FOCUS = "#queue-table"
 
-    def __init__(self, session: Session) -> None:
-        super().__init__(id="main")
-        self.session = session
-        self.views: list[QueueView] = queues_for(session.me) if session.me else []
-        self.current = self.views[0] if self.views else None
+    def __init__(self, session: Session, workspace: WorkspacePublic) -> None:
+        super().__init__(session, workspace)
+        self.queues: list[QueueRef] = list(workspace.queues)
+        self.current = self.queues[0] if self.queues else None
         self.page_offset = 0
         self.page: QueuePage | None = None
         self._refresh_pending = False
 
+    @property
+    def ready(self) -> bool:
+        return self.page is not None or self.current is None
+
     def compose(self) -> ComposeResult:
         yield SessionBar(self.session)
-        if self.views:
-            yield Tabs(*(Tab(v.label, id=f"queue-{v.name}") for v in self.views), id="queues")
+        if self.queues:
+            yield Tabs(*(Tab(q.label, id=f"queue-{q.name}") for q in self.queues), id="queues")
             yield QueueTable()
             yield Static("", id="queue-status")
         else:
-            yield Static(
-                "Your roles see no report content (SPEC §1). Statistics, audit review and "
-                "administration are not in this client yet.",
-                id="no-queues",
-            )
+            note = self.workspace.note or "The server offers you no queue here."
+            yield Static(note, id="no-queues")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.session.events.subscribe(self, self.on_live_event)
         self.session.connection.subscribe(self, self.on_connection)
-        self.session.poll.subscribe(self, lambda _: self.action_refresh())
         if self.current is not None:
             self.load_page()
 
@@ -95,25 +97,25 @@ class MainScreen(SenScreen[None]):
         self.show_counts(await client.queue_counts())
 
     def show_status(self) -> None:
-        page = self.page
-        if page is None or self.current is None:
+        page, queue = self.page, self.current
+        if page is None or queue is None:
             return
         if not page.items:
-            text = f"{self.current.label}: nothing here."
+            # An empty tab says what it holds and why it is empty, in the server's words.
+            text = f"{queue.label}: {queue.help or 'nothing here.'}"
         else:
             first, last = self.page_offset + 1, self.page_offset + len(page.items)
             pages = max(1, -(-page.total // page.limit))
             number = self.page_offset // page.limit + 1
             text = f"{first}-{last} of {page.total} · page {number}/{pages}"
-            if self.session.client.queues_served:
-                text += f" · {page.unread} unread · {LEGEND}"
+            text += f" · {page.unread} unread · {LEGEND}"
         self.query_one("#queue-status", Static).update(text)
 
     def show_counts(self, counts: dict[str, QueueCount]) -> None:
-        for view in self.views:
-            count = counts.get(view.name)
-            tab = self.query_one(f"#queue-{view.name}", Tab)
-            tab.label = f"{view.label} ({count.unread})" if count and count.unread else view.label
+        for queue in self.queues:
+            count = counts.get(queue.name)
+            tab = self.query_one(f"#queue-{queue.name}", Tab)
+            tab.label = f"{queue.label} ({count.unread})" if count and count.unread else queue.label
 
     def refresh_soon(self) -> None:
         if not self._refresh_pending:
@@ -132,7 +134,7 @@ class MainScreen(SenScreen[None]):
             self.refresh_soon()  # whatever happened while we were away
 
     def on_screen_resume(self) -> None:
-        # Back from a report: its read state (and maybe its status) changed.
+        # Back from a report (or another workspace): read states and statuses changed.
         if self.current is not None and self.page is not None:
             self.load_page()
 
@@ -141,14 +143,14 @@ class MainScreen(SenScreen[None]):
     @on(Tabs.TabActivated, "#queues")
     def switch_queue(self, event: Tabs.TabActivated) -> None:
         name = (event.tab.id or "").removeprefix("queue-")
-        view = next((v for v in self.views if v.name == name), None)
-        if view is not None and view != self.current:
-            self.current, self.page_offset = view, 0
+        queue = next((q for q in self.queues if q.name == name), None)
+        if queue is not None and queue != self.current:
+            self.current, self.page_offset = queue, 0
             self.load_page()
 
     def action_show_queue(self, index: int) -> None:
-        if 0 <= index < len(self.views):
-            self.query_one(Tabs).active = f"queue-{self.views[index].name}"
+        if 0 <= index < len(self.queues):
+            self.query_one(Tabs).active = f"queue-{self.queues[index].name}"
 
     def action_page(self, step: int) -> None:
         if self.page is None:
@@ -172,12 +174,26 @@ class MainScreen(SenScreen[None]):
     # ---- actions --------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        offered = self.workspace.actions
         if action == "new_report":
-            return bool(self.session.me and self.session.me.creatable_types)
-        if action == "acknowledge":  # dimmed unless the row is a delivery to acknowledge
-            item = self.query_one(QueueTable).current_item if self.views else None
-            return (item is not None and item.delivery_state in ("new", "read")) or None
-        if action in ("refresh", "page", "search"):
+            return WorkspaceAction.NEW_REPORT in offered
+        if action == "search":
+            return WorkspaceAction.SEARCH in offered
+        if action == "show_queue":  # only the tabs there are
+            index = parameters[0] if parameters else -1
+            return isinstance(index, int) and 0 <= index < len(self.queues)
+        if action == "acknowledge":  # dimmed unless the row offers it
+            if self.current is None:
+                return False
+            item = self.query_one(QueueTable).current_item
+            return (item is not None and ReportAction.ACKNOWLEDGE in item.allowed_actions) or None
+        if action == "page":  # dimmed where there is no page that way
+            page, step = self.page, parameters[0] if parameters else 0
+            if page is None:
+                return None
+            ahead = self.page_offset + page.limit < page.total
+            return (ahead if step == 1 else self.page_offset > 0) or None
+        if action == "refresh":
             return self.current is not None
         return True
 
@@ -190,8 +206,12 @@ class MainScreen(SenScreen[None]):
         if me is None or not me.creatable_types:
             return
         code = await self.app.push_screen_wait(PickTypeModal(self.session, me.creatable_types))
-        if code:
-            await self.app.push_screen(ReportFormScreen(self.session, self.session.spec(code)))
+        if not code:
+            return
+        # Fetched now, not from the catalogue read at sign-in: an administrator may have
+        # changed the type's review rule since, and the form offers what is in force.
+        spec = await self.session.client.report_type(code)
+        await self.app.push_screen(ReportFormScreen(self.session, spec))
 
     @work(exclusive=True, group="acknowledge", exit_on_error=False)
     async def action_acknowledge(self) -> None:

@@ -1,0 +1,227 @@
+"""Driving the terminal client in tests: an app factory pointed at a real server, waits on
+conditions (never sleeps), keyboard steps a user takes, and the server as other users see
+it through the HTTP API. The fixtures that start the server stay in tests/tui/conftest.py.
+
+Before any app starts, tests/tui/conftest.py turns animations, the user's config file and
+the OS keyring off.
+"""
+
+import io
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Static
+from textual.worker import WorkerState
+
+from sen_tui.app import SenApp
+from sen_tui.config import ClientSettings
+from tests.support.api import login
+from tests.support.demo import DEMO_PASSWORD
+from tests.tui.bodies import EVENT_AT, spot_body
+
+FROZEN_NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+WAIT_SECONDS = 20.0  # generous: the CI machine has two cores
+
+
+def make_app(server_url: str, *, monotonic: Any = None, **settings: Any) -> SenApp:
+    """The app as a user gets it, pointed at a test server, made deterministic."""
+    values: dict[str, Any] = {
+        "server_url": server_url,
+        "server_label": "test server",
+        "use_keyring": False,
+        "cursor_blink": False,
+        "autosave_seconds": 3600,  # saves happen when a test says so
+    }
+    values.update(settings)
+    extra = {"monotonic": monotonic} if monotonic is not None else {}
+    app = SenApp(ClientSettings(**values), clock=lambda: FROZEN_NOW, **extra)
+    app.animation_level = "none"
+    return app
+
+
+async def wait_until(
+    pilot: Pilot[Any], predicate: Callable[[], object], what: str = "condition"
+) -> None:
+    """Let the app run until ``predicate()`` holds; fail after WAIT_SECONDS."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        try:
+            if predicate():
+                return
+        except Exception:  # the widget may not exist yet
+            pass
+        if time.monotonic() > deadline:
+            screen = type(pilot.app.screen).__name__
+            raise AssertionError(f"timed out waiting for {what} (screen: {screen})")
+        await pilot.pause(0.05)
+
+
+def screen_busy(pilot: Pilot[Any]) -> bool:
+    """Whether the current screen still has work (loading a page, a report...) under way."""
+    screen = pilot.app.screen
+    return any(
+        w.node is screen and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        for w in pilot.app.workers
+    )
+
+
+def on_screen(pilot: Pilot[Any], screen_type: type[Screen[Any]]) -> bool:
+    return isinstance(pilot.app.screen, screen_type)
+
+
+def text_of(app: Any, selector: str) -> str:
+    """A Static's text as it reads on screen (tables included), without styles."""
+    console = Console(width=200, file=io.StringIO(), record=True)
+    console.print(app.screen.query_one(selector, Static).content)
+    return console.export_text()
+
+
+def notified(app: Any, message: str) -> bool:
+    """Whether a notification saying ``message`` is showing (Textual keeps them here)."""
+    return any(message in n.message for n in app._notifications)
+
+
+def in_workspace(pilot: Pilot[Any]) -> bool:
+    """On a workspace's base screen, with what it shows first loaded."""
+    from sen_tui.screens.workspace import WorkspaceScreen
+
+    screen = pilot.app.screen
+    return isinstance(screen, WorkspaceScreen) and screen.ready
+
+
+async def type_text(pilot: Pilot[Any], text: str) -> None:
+    await pilot.press(*[{" ": "space"}.get(c, c) for c in text])
+
+
+async def enter_credentials(
+    pilot: Pilot[Any], username: str, password: str = DEMO_PASSWORD
+) -> None:
+    """Type a username and a password into the login form, each ended with enter."""
+    from sen_tui.screens.login import LoginScreen
+
+    app = pilot.app
+    await wait_until(pilot, lambda: on_screen(pilot, LoginScreen), "the login screen")
+    await wait_until(pilot, lambda: app.screen.query_one("#username").has_focus, "focus")
+    await type_text(pilot, username)
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: app.screen.query_one("#password").has_focus, "password")
+    await type_text(pilot, password)
+    await pilot.press("enter")
+
+
+async def log_in_through_ui(
+    pilot: Pilot[Any], username: str, password: str = DEMO_PASSWORD
+) -> None:
+    """Notice + login form; acknowledge the rules if asked; wait for the first workspace
+    the server offers the user, loaded."""
+    from sen_tui.screens.rules import RulesScreen
+    from sen_tui.screens.workspace import WorkspaceScreen
+
+    app = pilot.app
+    await enter_credentials(pilot, username, password)
+    await wait_until(
+        pilot,
+        lambda: on_screen(pilot, RulesScreen) or on_screen(pilot, WorkspaceScreen),
+        "rules or a workspace",
+    )
+    if on_screen(pilot, RulesScreen):
+        await wait_until(pilot, lambda: app.screen.rules is not None, "the rules text")
+        await wait_until(pilot, lambda: app.screen.query_one("#acknowledge").has_focus, "rules")
+        await pilot.press("a")
+    await wait_until(pilot, lambda: in_workspace(pilot), "the first workspace loaded")
+
+
+async def open_from_queue(pilot: Any, queue_key: str, report_id: str) -> None:
+    """Switch to a queue tab, walk the cursor to the report, open it."""
+    from sen_tui.screens.report_detail import ReportDetailScreen
+    from sen_tui.widgets.queue_table import QueueTable
+
+    app = pilot.app
+    await pilot.press(queue_key)
+    table = app.screen.query_one(QueueTable)
+    await wait_until(pilot, lambda: report_id in [i.id for i in table.items], report_id)
+    while table.current_report_id != report_id:
+        await pilot.press("down")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: on_screen(pilot, ReportDetailScreen), "the report")
+    await wait_until(pilot, lambda: app.screen.report is not None, "the report loaded")
+
+
+async def open_new_form(pilot: Pilot[Any], type_index: int) -> None:
+    """n, then the type at ``type_index`` in the picker: a new, empty form."""
+    from sen_tui.modals.pick_type import PickTypeModal
+    from sen_tui.screens.report_form import ReportFormScreen
+
+    await pilot.press("n")
+    await wait_until(pilot, lambda: on_screen(pilot, PickTypeModal), "the type picker")
+    await pilot.press(*["down"] * type_index, "enter")
+    await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
+
+
+async def edit_from_queue(pilot: Pilot[Any], queue_key: str, report_id: str) -> None:
+    """Open a draft from a queue and press e: the form, with the cursor in it."""
+    from sen_tui.screens.report_form import ReportFormScreen
+
+    await open_from_queue(pilot, queue_key, report_id)
+    await pilot.press("e")
+    await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
+    await wait_until(pilot, lambda: pilot.app.focused is not None, "focus in the form")
+
+
+async def review_from_keyboard(pilot: Pilot[Any], report_id: str, key: str, comment: str) -> None:
+    """A supervisor's review queue: open the report, approve (p) or return (t) it with a
+    comment typed into the dialog."""
+    from sen_tui.modals.prompt import TextPromptModal
+
+    await open_from_queue(pilot, "2", report_id)  # My queue, Review, ...
+    await pilot.press(key)
+    await wait_until(pilot, lambda: on_screen(pilot, TextPromptModal), "the review dialog")
+    await type_text(pilot, comment)
+    await pilot.press("enter")
+
+
+class Api:
+    """The server as other users (or the test) see it, through the HTTP API."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+        self.headers: dict[str, dict[str, str]] = {}
+
+    async def as_user(self, username: str) -> dict[str, str]:
+        if username not in self.headers:
+            self.headers[username] = await login(self.http, username)
+        return self.headers[username]
+
+    async def call(self, username: str, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self.http.request(
+            method, f"/api/v1{path}", headers=await self.as_user(username), **kwargs
+        )
+        assert response.is_success, response.text
+        return response.json() if response.content else None
+
+    async def draft(self, username: str, report_type: str, title: str, **fields: Any) -> Any:
+        payload = {"type": report_type, "title": title, **fields}
+        return await self.call(username, "POST", "/reports", json=payload)
+
+    async def sent(
+        self, username: str, report_type: str, title: str, *, review: bool = False, **fields: Any
+    ) -> Any:
+        """A draft written and then submitted (or sent for review): the report as it is."""
+        report = await self.draft(username, report_type, title, **fields)
+        action = "request-review" if review else "submit"
+        payload = {"base_version": report["version"]}
+        return await self.call(username, "POST", f"/reports/{report['id']}/{action}", json=payload)
+
+    async def spot(self, username: str, title: str) -> Any:
+        """A submitted SPOT: readable by everyone, flash priority."""
+        return await self.sent(username, "SPOT", title, event_at=EVENT_AT, body=spot_body())
+
+    async def set_review_rule(self, report_type: str, policy: str) -> Any:
+        """As the administrator: a type's review rule in the database."""
+        return await self.call("admin", "PUT", f"/admin/review-rules/{report_type}", json=policy)
