@@ -20,6 +20,7 @@ from sen_server.migrate import upgrade
 from sen_server.runtime import Runtime
 from sen_server.settings import ServerSettings
 from sen_server.unit import UnitOfWork
+from shared.enums import AuditAction
 
 
 def _cli_actor() -> AuditActor:
@@ -87,7 +88,7 @@ def cmd_user_add(args: argparse.Namespace, settings: ServerSettings) -> int:
         await accounts.create_user(unit.session, spec, password, unit.runtime.now(), temporary=True)
         unit.audit(
             AuditEntry(
-                action="admin.user_add",
+                action=AuditAction.USER_ADD,
                 object_type="user",
                 object_id=args.username,
                 details={"roles": sorted(spec.roles)},
@@ -111,7 +112,7 @@ def cmd_user_list(args: argparse.Namespace, settings: ServerSettings) -> int:
         rows = await unit.session.exec(
             select(User, Office.code).outerjoin(Office).order_by(User.username)
         )
-        unit.audit(AuditEntry(action="admin.user_list", object_type="user"))
+        unit.audit(AuditEntry(action=AuditAction.USER_LIST, object_type="user"))
         return unit.runtime.now(), list(rows.all())
 
     now, rows = asyncio.run(_with_unit(settings, work))
@@ -146,7 +147,7 @@ def cmd_user_roles(args: argparse.Namespace, settings: ServerSettings) -> int:
         await accounts.set_roles(unit.session, args.username, args.roles.split(","))
         unit.audit(
             AuditEntry(
-                action="admin.user_roles",
+                action=AuditAction.USER_ROLES,
                 object_type="user",
                 object_id=args.username,
                 details={"roles": sorted(args.roles.split(","))},
@@ -162,7 +163,7 @@ def cmd_user_unlock(args: argparse.Namespace, settings: ServerSettings) -> int:
     async def work(unit: UnitOfWork) -> None:
         await accounts.unlock(unit.session, args.username, unit.runtime.now())
         unit.audit(
-            AuditEntry(action="admin.user_unlock", object_type="user", object_id=args.username)
+            AuditEntry(action=AuditAction.USER_UNLOCK, object_type="user", object_id=args.username)
         )
 
     asyncio.run(_with_unit(settings, work))
@@ -174,7 +175,9 @@ def cmd_user_reset_password(args: argparse.Namespace, settings: ServerSettings) 
     async def work(unit: UnitOfWork) -> str:
         _, password = await accounts.reset_password(unit.session, args.username, unit.runtime.now())
         unit.audit(
-            AuditEntry(action="admin.password_reset", object_type="user", object_id=args.username)
+            AuditEntry(
+                action=AuditAction.PASSWORD_RESET, object_type="user", object_id=args.username
+            )
         )
         return password
 
@@ -192,7 +195,7 @@ def cmd_user_disable(args: argparse.Namespace, settings: ServerSettings) -> int:
         )
         unit.audit(
             AuditEntry(
-                action="admin.user_enable" if args.enable else "admin.user_disable",
+                action=AuditAction.USER_ENABLE if args.enable else AuditAction.USER_DISABLE,
                 object_type="user",
                 object_id=args.username,
             )
@@ -215,7 +218,7 @@ def cmd_org_load(args: argparse.Namespace, settings: ServerSettings) -> int:
             await accounts.upsert_office(unit.session, spec)
         unit.audit(
             AuditEntry(
-                action="admin.org_load", object_type="office", details={"offices": len(offices)}
+                action=AuditAction.ORG_LOAD, object_type="office", details={"offices": len(offices)}
             )
         )
         return len(offices)

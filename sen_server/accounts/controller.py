@@ -10,6 +10,7 @@ from sen_server.accounts.views import office_ref
 from sen_server.audit.writer import AuditEntry
 from sen_server.http.dependencies import UnitDep
 from sen_server.models import Office, User
+from shared.enums import AuditAction
 from shared.schemas import OfficeRef, UserRef
 
 
@@ -38,7 +39,7 @@ class DirectoryController(Controller):
                 or_(col(User.username).ilike(pattern), col(User.display_name).ilike(pattern))
             )
         rows = (await unit.session.exec(statement)).all()
-        unit.audit(AuditEntry(action="directory.users", details={"results": len(rows)}))
+        unit.audit(AuditEntry(action=AuditAction.DIRECTORY_USERS, details={"results": len(rows)}))
         return [
             UserRef(username=u.username, display_name=u.display_name, office=o) for u, o in rows
         ]
@@ -46,5 +47,5 @@ class DirectoryController(Controller):
     @get("/offices")
     async def offices(self, unit: UnitDep) -> list[OfficeRef]:
         rows = (await unit.session.exec(select(Office).order_by(col(Office.code)))).all()
-        unit.audit(AuditEntry(action="directory.offices"))
+        unit.audit(AuditEntry(action=AuditAction.DIRECTORY_OFFICES))
         return [ref for o in rows if (ref := office_ref(o)) is not None]

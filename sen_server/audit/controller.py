@@ -60,7 +60,7 @@ class AuditController(Controller):
         filters = {"actor": actor, "action": action, "object_id": object_id, "outcome": outcome}
         unit.audit(
             AuditEntry(
-                action="audit.read",
+                action=AuditAction.AUDIT_READ,
                 details={
                     "filters": {k: str(v) for k, v in filters.items() if v},
                     "offset": offset,

@@ -20,6 +20,7 @@ from sen_server.models import User
 from sen_server.reports.policy import creatable_types
 from sen_server.unit import UnitOfWork
 from sen_server.workspaces import workspaces_for
+from shared.enums import AuditAction
 from shared.schemas import (
     FieldError,
     LoginRequest,
@@ -92,7 +93,7 @@ class AuthController(Controller):
         auth = caller.auth
         auth.revoked_at = unit.runtime.now()
         unit.session.add(auth)
-        unit.audit(AuditEntry(action="auth.logout"))
+        unit.audit(AuditEntry(action=AuditAction.LOGOUT))
         return {"status": "logged_out"}
 
     @get("/auth/rules", sync_to_thread=False)
@@ -110,7 +111,9 @@ class AuthController(Controller):
         user = await _fresh_user(unit, caller)
         user.rules_acknowledged_at = unit.runtime.now()
         unit.session.add(user)
-        unit.audit(AuditEntry(action="auth.rules_acknowledged", details={"version": data.version}))
+        unit.audit(
+            AuditEntry(action=AuditAction.RULES_ACKNOWLEDGED, details={"version": data.version})
+        )
         return await _me(unit, user, caller)
 
     @post("/auth/password", status_code=HTTP_200_OK)
@@ -127,7 +130,9 @@ class AuthController(Controller):
         # Other sessions of this user end: whoever else held one no longer may.
         await revoke_user_sessions(unit.session, user.id or 0, now, keep=caller.auth.id)
         unit.audit(
-            AuditEntry(action="auth.password_changed", object_type="user", object_id=user.username)
+            AuditEntry(
+                action=AuditAction.PASSWORD_CHANGED, object_type="user", object_id=user.username
+            )
         )
         return await _me(unit, user, caller)
 

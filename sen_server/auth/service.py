@@ -12,6 +12,7 @@ from sen_server.auth.passwords import hash_password, password_problems, verify_p
 from sen_server.auth.sessions import open_session
 from sen_server.models import AuthSession, LoginFailure, User
 from sen_server.settings import ServerSettings
+from shared.enums import AuditAction
 from shared.schemas import FieldError
 
 
@@ -55,7 +56,7 @@ async def attempt_login(
         return LoginOutcome(
             None,
             audit=AuditEntry(
-                action="auth.login_failed",
+                action=AuditAction.LOGIN_FAILED,
                 outcome="failure",
                 details={"username_tried": username[:150], "reason": "unknown_user"},
             ),
@@ -70,7 +71,7 @@ async def attempt_login(
         return LoginOutcome(
             user,
             audit=AuditEntry(
-                action="auth.login_failed",
+                action=AuditAction.LOGIN_FAILED,
                 outcome="failure",
                 object_type="user",
                 object_id=user.username,
@@ -87,7 +88,7 @@ async def attempt_login(
         user,
         token=token,
         auth=auth,
-        audit=AuditEntry(action="auth.login", object_type="user", object_id=user.username),
+        audit=AuditEntry(action=AuditAction.LOGIN, object_type="user", object_id=user.username),
     )
 
 

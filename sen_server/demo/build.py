@@ -22,7 +22,7 @@ from sen_server.runtime import Runtime
 from sen_server.settings import ServerSettings
 from sen_server.unit import UnitOfWork
 from shared.catalogue import get_type
-from shared.enums import ReportType, Role
+from shared.enums import AuditAction, ReportType, Role
 from shared.fields import ReviewPolicy
 from shared.schemas import ReportCreate
 
@@ -50,7 +50,7 @@ async def _build_organisation(runtime: Runtime, password: str) -> None:
             await accounts.upsert_office(unit.session, office)
         for spec in USERS:
             await accounts.create_user(unit.session, spec, password, runtime.now(), temporary=False)
-        unit.audit(AuditEntry(action="admin.demo_org", details={"users": len(USERS)}))
+        unit.audit(AuditEntry(action=AuditAction.DEMO_ORG, details={"users": len(USERS)}))
 
 
 async def _callers(runtime: Runtime) -> dict[str, Caller]:

@@ -10,6 +10,7 @@ from sen_server.audit.writer import AuditEntry
 from sen_server.events.store import latest_event_id
 from sen_server.events.stream import event_stream
 from sen_server.http.dependencies import CallerDep, UnitDep
+from shared.enums import AuditAction
 
 
 class EventController(Controller):
@@ -28,6 +29,6 @@ class EventController(Controller):
         header = request.headers.get("last-event-id", "").strip()
         resume = int(header) if header.isdigit() else last_event_id
         start = resume if resume is not None else await latest_event_id(unit.session)
-        unit.audit(AuditEntry(action="events.subscribe", details={"from": start}))
+        unit.audit(AuditEntry(action=AuditAction.EVENTS_SUBSCRIBE, details={"from": start}))
         # The stream reads in sessions of its own, after this unit has committed.
         return ServerSentEvent(event_stream(unit.runtime, caller, start))

@@ -16,6 +16,7 @@ from sen_server.models import AuthSession, User
 from sen_server.principal import Caller, roles_of
 from sen_server.runtime import Runtime
 from sen_server.unit import record_alone
+from shared.enums import AuditAction
 
 # Reachable while a password change or rules acknowledgment is owed (SPEC §11).
 UNGATED_PATHS = frozenset(
@@ -84,7 +85,9 @@ async def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Calle
         await record_alone(
             runtime,
             anonymous if found is None else _actor(found[1], found[0], source),
-            AuditEntry(action="auth.token_rejected", outcome="denied", details={"reason": problem}),
+            AuditEntry(
+                action=AuditAction.TOKEN_REJECTED, outcome="denied", details={"reason": problem}
+            ),
         )
         raise ApiError(401, problem, _TOKEN_PROBLEMS.get(problem, "Log in again."))
     auth, user = found
@@ -108,7 +111,7 @@ async def _enforce_gates(
             runtime,
             caller.actor,
             AuditEntry(
-                action="request.denied",
+                action=AuditAction.REQUEST_DENIED,
                 outcome="denied",
                 details={"reason": reason, "path": connection.url.path},
             ),

@@ -15,7 +15,7 @@ from sen_server.reports import policy
 from sen_server.reports.listing import envelope_conditions
 from sen_server.reports.views import report_summary
 from sen_server.unit import UnitOfWork
-from shared.enums import DeliveryState, Priority, QueueName, ReportStatus, ReportType
+from shared.enums import AuditAction, DeliveryState, Priority, QueueName, ReportStatus, ReportType
 from shared.schemas import QueueCount, QueueItem, QueuePage
 
 S = ReportStatus
@@ -168,7 +168,7 @@ async def queue_page(
     ]
     unit.audit(
         AuditEntry(
-            action="queue.view",
+            action=AuditAction.QUEUE_VIEW,
             object_type="queue",
             object_id=queue.value,
             details={
@@ -208,5 +208,5 @@ async def queue_counts(unit: UnitOfWork, caller: Caller) -> dict[str, QueueCount
         ).where(policy.read_condition(caller, facts), _queue_condition(queue, caller, now))
         total, unread = (await unit.session.exec(statement)).one()
         counts[queue.value] = QueueCount(total=int(total), unread=int(unread))
-    unit.audit(AuditEntry(action="queue.counts", object_type="queue"))
+    unit.audit(AuditEntry(action=AuditAction.QUEUE_COUNTS, object_type="queue"))
     return counts

@@ -24,7 +24,7 @@ from sen_server.routing.service import mark_updated, my_delivery
 from sen_server.unit import UnitOfWork
 from shared.catalogue import get_type
 from shared.diff import differences
-from shared.enums import DeliveryState, EventKind, ReportAction, ReportStatus
+from shared.enums import AuditAction, DeliveryState, EventKind, ReportAction, ReportStatus
 from shared.schemas import (
     DeliveryPublic,
     DispositionUpdate,
@@ -52,16 +52,18 @@ def report_entry_denied(action: str, report_id: str, reason: str) -> AuditEntry:
 
 
 async def acknowledge(unit: UnitOfWork, caller: Caller, report_id: str) -> DeliveryPublic:
-    report = await load_for_update(unit, caller, report_id, "report.acknowledge")
+    report = await load_for_update(unit, caller, report_id, AuditAction.REPORT_ACKNOWLEDGE)
     delivery = await my_delivery(unit, report_id, caller.id)
     if delivery is None:
-        raise denied("report.acknowledge", report_id, 403, "not_a_recipient")
+        raise denied(AuditAction.REPORT_ACKNOWLEDGE, report_id, 403, "not_a_recipient")
     if ReportAction.ACKNOWLEDGE not in await permitted(unit, caller, report):
         raise ApiError(
             409,
             "already_acknowledged",
             f"You acknowledged {report_id} already.",
-            audit=report_entry_denied("report.acknowledge", report_id, "already_acknowledged"),
+            audit=report_entry_denied(
+                AuditAction.REPORT_ACKNOWLEDGE, report_id, "already_acknowledged"
+            ),
         )
     now = unit.runtime.now()
     delivery.state = DeliveryState.ACKNOWLEDGED
@@ -70,7 +72,7 @@ async def acknowledge(unit: UnitOfWork, caller: Caller, report_id: str) -> Deliv
     delivery.updated = False
     unit.session.add(delivery)
     unit.emit(report_event(EventKind.REPORT_ACKNOWLEDGED, report))
-    unit.audit(report_entry("report.acknowledge", report_id))
+    unit.audit(report_entry(AuditAction.REPORT_ACKNOWLEDGE, report_id))
     rows = await _delivery_rows(unit, report_id, only_user=caller.id)
     return rows[0]
 
@@ -106,20 +108,20 @@ async def _delivery_rows(
 async def routing_status(unit: UnitOfWork, caller: Caller, report_id: str) -> list[DeliveryPublic]:
     report = await policy.readable_report(unit.session, caller, report_id)
     if report is None:
-        raise denied("report.routing", report_id)
+        raise denied(AuditAction.REPORT_ROUTING, report_id)
     rows = await _delivery_rows(unit, report_id)
-    unit.audit(report_entry("report.routing", report_id, recipients=len(rows)))
+    unit.audit(report_entry(AuditAction.REPORT_ROUTING, report_id, recipients=len(rows)))
     return rows
 
 
 async def close_report(
     unit: UnitOfWork, caller: Caller, report_id: str, base_version: int
 ) -> ReportPublic:
-    report = await load_for_update(unit, caller, report_id, "report.close")
+    report = await load_for_update(unit, caller, report_id, AuditAction.REPORT_CLOSE)
     if ReportAction.CLOSE not in await permitted(unit, caller, report):
-        raise denied("report.close", report_id, 403, "not_closable")
+        raise denied(AuditAction.REPORT_CLOSE, report_id, 403, "not_closable")
     if report.version != base_version:
-        raise await version_conflict(unit, caller, report, "report.close")
+        raise await version_conflict(unit, caller, report, AuditAction.REPORT_CLOSE)
     now = unit.runtime.now()
     report.status = S.CLOSED
     report.version += 1
@@ -127,7 +129,7 @@ async def close_report(
     unit.session.add(report)
     unit.session.add(snapshot(report, caller.id, now, reason="closed"))
     unit.emit(report_event(EventKind.REPORT_UPDATED, report))
-    unit.audit(report_entry("report.close", report_id, version=report.version))
+    unit.audit(report_entry(AuditAction.REPORT_CLOSE, report_id, version=report.version))
     return await to_public(unit, caller, report)
 
 
@@ -135,11 +137,11 @@ async def update_disposition(
     unit: UnitOfWork, caller: Caller, report_id: str, data: DispositionUpdate
 ) -> ReportPublic:
     """A LEARA disposition change is an amendment: a new version with a reason."""
-    report = await load_for_update(unit, caller, report_id, "report.disposition")
+    report = await load_for_update(unit, caller, report_id, AuditAction.REPORT_DISPOSITION)
     if ReportAction.DISPOSITION not in await permitted(unit, caller, report):
-        raise denied("report.disposition", report_id, 403, "not_allowed")
+        raise denied(AuditAction.REPORT_DISPOSITION, report_id, 403, "not_allowed")
     if report.version != data.base_version:
-        raise await version_conflict(unit, caller, report, "report.disposition")
+        raise await version_conflict(unit, caller, report, AuditAction.REPORT_DISPOSITION)
     body = dict(report.body)
     body["disposition_status"] = data.disposition_status
     if data.disposition_narrative is not None:
@@ -158,7 +160,9 @@ async def update_disposition(
     unit.session.add(snapshot(report, caller.id, now, reason=reason))
     await index_report(unit.session, report)
     await mark_updated(unit, report)
-    unit.audit(report_entry("report.disposition", report_id, status=data.disposition_status))
+    unit.audit(
+        report_entry(AuditAction.REPORT_DISPOSITION, report_id, status=data.disposition_status)
+    )
     return await to_public(unit, caller, report)
 
 
@@ -171,7 +175,7 @@ async def compare_versions(
 ) -> VersionComparison:
     report = await policy.readable_report(unit.session, caller, report_id)
     if report is None:
-        raise denied("report.compare", report_id)
+        raise denied(AuditAction.REPORT_COMPARE, report_id)
     rows = {
         v.version: v
         for v in (
@@ -201,7 +205,9 @@ async def compare_versions(
         spec = get_type(report.type)
         old = old.model_copy(update={"body": mask_pii(spec, old.body)})
         new = new.model_copy(update={"body": mask_pii(spec, new.body)})
-    unit.audit(report_entry("report.compare", report_id, versions=[from_version, to_version]))
+    unit.audit(
+        report_entry(AuditAction.REPORT_COMPARE, report_id, versions=[from_version, to_version])
+    )
     return VersionComparison(
         report_id=report_id,
         from_version=from_version,

@@ -14,7 +14,7 @@ from sen_server.reports import policy
 from sen_server.reports.search import search_condition, search_terms
 from sen_server.reports.views import report_summary
 from sen_server.unit import UnitOfWork
-from shared.enums import Priority, ReportStatus, ReportType, Role
+from shared.enums import AuditAction, Priority, ReportStatus, ReportType, Role
 from shared.schemas import Page, ReportSummary
 
 
@@ -98,7 +98,7 @@ async def list_reports(
     items = [report_summary(r, author, office) for r, author, office in rows[:limit]]
     unit.audit(
         AuditEntry(
-            action="report.list",
+            action=AuditAction.REPORT_LIST,
             object_type="report",
             details={
                 "ids": [i.id for i in items],

@@ -32,7 +32,7 @@ from sen_server.routing.rules import review_rules
 from sen_server.routing.service import mark_read, mark_updated, route_report
 from sen_server.unit import UnitOfWork
 from shared.catalogue import CATALOGUE, get_type
-from shared.enums import DEFAULT_MARKING, EventKind, ReportAction, ReportStatus
+from shared.enums import DEFAULT_MARKING, AuditAction, EventKind, ReportAction, ReportStatus
 from shared.fields import Catalogue, ReportTypeSpec, ReviewPolicy
 from shared.schemas import (
     AmendRequest,
@@ -76,7 +76,7 @@ async def create_report(unit: UnitOfWork, caller: Caller, data: ReportCreate) ->
     now = unit.runtime.now()
     if data.type not in policy.creatable_types(caller):
         unit_entry = AuditEntry(
-            action="report.create",
+            action=AuditAction.REPORT_CREATE,
             outcome="denied",
             object_type="report",
             details={"type": data.type, "reason": "type_not_permitted"},
@@ -112,7 +112,9 @@ async def create_report(unit: UnitOfWork, caller: Caller, data: ReportCreate) ->
     await unit.session.flush()
     unit.session.add(snapshot(report, caller.id, now))
     await index_report(unit.session, report)
-    unit.audit(report_entry("report.create", report.id, type=data.type, fields=sorted(body)))
+    unit.audit(
+        report_entry(AuditAction.REPORT_CREATE, report.id, type=data.type, fields=sorted(body))
+    )
     return await to_public(unit, caller, report)
 
 
@@ -147,11 +149,11 @@ def _apply_envelope(report: Report, data: ReportUpdate) -> list[str]:
 async def update_report(
     unit: UnitOfWork, caller: Caller, report_id: str, data: ReportUpdate
 ) -> ReportPublic:
-    report = await load_for_update(unit, caller, report_id, "report.update")
+    report = await load_for_update(unit, caller, report_id, AuditAction.REPORT_UPDATE)
     if not policy.can_edit(caller, report):
-        raise denied("report.update", report_id, 403, "not_editable")
+        raise denied(AuditAction.REPORT_UPDATE, report_id, 403, "not_editable")
     if _stale(report, data.base_version):
-        raise await version_conflict(unit, caller, report, "report.update")
+        raise await version_conflict(unit, caller, report, AuditAction.REPORT_UPDATE)
     spec = get_type(report.type)
     changed = _apply_envelope(report, data)
     if data.body is not None:
@@ -168,7 +170,9 @@ async def update_report(
     unit.session.add(snapshot(report, caller.id, now))
     await index_report(unit.session, report)
     unit.audit(
-        report_entry("report.update", report.id, fields=sorted(changed), version=report.version)
+        report_entry(
+            AuditAction.REPORT_UPDATE, report.id, fields=sorted(changed), version=report.version
+        )
     )
     return await to_public(unit, caller, report)
 
@@ -176,11 +180,11 @@ async def update_report(
 async def delete_report(
     unit: UnitOfWork, caller: Caller, report_id: str, base_version: int
 ) -> None:
-    report = await load_for_update(unit, caller, report_id, "report.delete")
+    report = await load_for_update(unit, caller, report_id, AuditAction.REPORT_DELETE)
     if not policy.can_edit(caller, report):
-        raise denied("report.delete", report_id, 403, "only_drafts_deleted")
+        raise denied(AuditAction.REPORT_DELETE, report_id, 403, "only_drafts_deleted")
     if _stale(report, base_version):
-        raise await version_conflict(unit, caller, report, "report.delete")
+        raise await version_conflict(unit, caller, report, AuditAction.REPORT_DELETE)
     for version in (
         await unit.session.exec(select(ReportVersion).where(ReportVersion.report_id == report_id))
     ).all():
@@ -188,7 +192,7 @@ async def delete_report(
     await unindex_report(unit.session, report_id)
     await unit.session.delete(report)
     await purge_deleted_text(unit.session)
-    unit.audit(report_entry("report.delete", report_id, type=report.type))
+    unit.audit(report_entry(AuditAction.REPORT_DELETE, report_id, type=report.type))
 
 
 def _submit_errors(spec: ReportTypeSpec, report: Report, now: datetime) -> list[FieldError]:
@@ -214,7 +218,7 @@ async def submit_report(
     unit: UnitOfWork, caller: Caller, report_id: str, base_version: int, *, review: bool
 ) -> ReportPublic:
     """Submit directly, or (review=True) ask a supervisor to review first."""
-    action = "report.request_review" if review else "report.submit"
+    action = AuditAction.REPORT_REQUEST_REVIEW if review else AuditAction.REPORT_SUBMIT
     report = await load_for_update(unit, caller, report_id, action)
     if not policy.can_edit(caller, report):
         raise denied(action, report_id, 403, "not_a_draft")
@@ -270,7 +274,7 @@ async def decide_review(
     approve: bool,
     comment: str | None,
 ) -> ReportPublic:
-    action = "report.approve" if approve else "report.return"
+    action = AuditAction.REPORT_APPROVE if approve else AuditAction.REPORT_RETURN
     report = await load_for_update(unit, caller, report_id, action)
     if ReportAction.APPROVE not in await permitted(unit, caller, report):
         raise denied(action, report_id, 403, "not_your_review")
@@ -299,11 +303,11 @@ async def decide_review(
 async def amend_report(
     unit: UnitOfWork, caller: Caller, report_id: str, data: AmendRequest
 ) -> ReportPublic:
-    report = await load_for_update(unit, caller, report_id, "report.amend")
+    report = await load_for_update(unit, caller, report_id, AuditAction.REPORT_AMEND)
     if not policy.can_amend(caller, report):
-        raise denied("report.amend", report_id, 403, "not_amendable")
+        raise denied(AuditAction.REPORT_AMEND, report_id, 403, "not_amendable")
     if _stale(report, data.base_version):
-        raise await version_conflict(unit, caller, report, "report.amend")
+        raise await version_conflict(unit, caller, report, AuditAction.REPORT_AMEND)
     spec = get_type(report.type)
     changed = _apply_envelope(report, data)
     if data.body is not None:
@@ -321,7 +325,9 @@ async def amend_report(
     await index_report(unit.session, report)
     await mark_updated(unit, report)
     unit.audit(
-        report_entry("report.amend", report.id, fields=sorted(changed), version=report.version)
+        report_entry(
+            AuditAction.REPORT_AMEND, report.id, fields=sorted(changed), version=report.version
+        )
     )
     return await to_public(unit, caller, report)
 
@@ -329,18 +335,22 @@ async def amend_report(
 async def view_report(unit: UnitOfWork, caller: Caller, report_id: str) -> ReportPublic:
     report = await policy.readable_report(unit.session, caller, report_id)
     if report is None:
-        raise denied("report.view", report_id)
+        raise denied(AuditAction.REPORT_VIEW, report_id)
     now = unit.runtime.now()
     await unit.write(lambda session: mark_read(session, report.id, caller.id, now))
     public = await to_public(unit, caller, report)
-    unit.audit(report_entry("report.view", report.id, version=report.version, masked=public.masked))
+    unit.audit(
+        report_entry(
+            AuditAction.REPORT_VIEW, report.id, version=report.version, masked=public.masked
+        )
+    )
     return public
 
 
 async def report_versions(unit: UnitOfWork, caller: Caller, report_id: str) -> list[Any]:
     report = await policy.readable_report(unit.session, caller, report_id)
     if report is None:
-        raise denied("report.versions", report_id)
+        raise denied(AuditAction.REPORT_VERSIONS, report_id)
     rows = (
         await unit.session.exec(
             select(ReportVersion, User.username)
@@ -350,5 +360,5 @@ async def report_versions(unit: UnitOfWork, caller: Caller, report_id: str) -> l
         )
     ).all()
     masked = policy.must_mask(caller, report)
-    unit.audit(report_entry("report.versions", report.id, versions=len(rows)))
+    unit.audit(report_entry(AuditAction.REPORT_VERSIONS, report.id, versions=len(rows)))
     return [version_public(v, report.type, name, masked=masked) for v, name in rows]
