@@ -238,7 +238,19 @@ def cmd_demo_data(args: argparse.Namespace, settings: ServerSettings) -> int:
         )
         return 2
     upgrade(settings)
-    summary = asyncio.run(build_demo(settings, password, reports=args.reports, seed=args.seed))
+
+    def progress(line: str) -> None:
+        print(line, flush=True)  # read line by line by `sen demo` while the build goes on
+
+    summary = asyncio.run(
+        build_demo(
+            settings,
+            password,
+            reports=args.reports,
+            seed=args.seed,
+            progress=progress if args.progress else lambda _: None,
+        )
+    )
     print(summary)
     return 0
 
@@ -331,6 +343,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--password")
     demo.add_argument("--reports", type=int, default=300)
     demo.add_argument("--seed", type=int, default=2026)
+    demo.add_argument(
+        "--progress",
+        action="store_true",
+        help="print each account once the organisation exists, then the reports as they are "
+        "committed ('account: …', 'reports: N of M' lines)",
+    )
     demo.set_defaults(func=cmd_demo_data)
 
     audit = sub.add_parser("audit", help="audit log").add_subparsers(dest="audit", required=True)

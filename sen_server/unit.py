@@ -14,6 +14,11 @@ The unit is also the one place that publishes what a unit of work did: live even
 (``emit``) get their positions at commit, and outbox messages (``enqueue``) are rows written
 in the same transaction and handed to the job worker once the commit is durable, so an
 email or an export happens exactly when the change that asked for it does.
+
+A unit may also join a write transaction that its caller opened (``within``): it appends
+its audit records and events to that transaction when it ends, and the caller commits many
+units together, or rolls them all back. Bulk writers (the demo data) use it; a request
+never does, because its answer must wait for its own commit.
 """
 
 from collections.abc import Awaitable, Callable
@@ -32,10 +37,20 @@ FollowUpWrite = Callable[[AsyncSession], Awaitable[None]]
 
 
 class UnitOfWork:
-    def __init__(self, runtime: Runtime, actor: AuditActor, *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        actor: AuditActor,
+        *,
+        read_only: bool = False,
+        within: AsyncSession | None = None,
+    ) -> None:
+        if read_only and within is not None:
+            raise ValueError("a read-only unit cannot join a write transaction")
         self.runtime = runtime
         self.actor = actor
         self.read_only = read_only
+        self.within = within
         self.entries: list[AuditEntry] = []
         self.events: list[EventDraft] = []
         self.follow_ups: list[FollowUpWrite] = []
@@ -67,6 +82,9 @@ class UnitOfWork:
             await work(self.session)
 
     async def __aenter__(self) -> "UnitOfWork":
+        if self.within is not None:
+            self._session = self.within  # the caller's transaction, already begun
+            return self
         factory = self.runtime.read_sessions if self.read_only else self.runtime.sessions
         self._session = factory()
         await self._session.begin()
@@ -79,6 +97,13 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session = self.session
+        if self.within is not None:
+            self._session = None
+            if exc is None:
+                await self._finish(session, commit=False)
+            # On an error the caller rolls the whole transaction back (audited refusals
+            # included: a bulk writer's refusal is a bug, not a user's attempt to record).
+            return
         if exc is None and self.read_only:
             await session.close()
             self._session = None
@@ -100,8 +125,9 @@ class UnitOfWork:
         if isinstance(exc, ApiError) and exc.audit is not None:
             await record_alone(self.runtime, self.actor, exc.audit)
 
-    async def _finish(self, session: AsyncSession) -> None:
-        """Follow-up writes, audit records and events, then COMMIT."""
+    async def _finish(self, session: AsyncSession, *, commit: bool = True) -> None:
+        """Follow-up writes, audit records and events, then COMMIT (unless the transaction
+        is the caller's: then the caller commits, and wakes listeners up itself)."""
         for work in self.follow_ups:
             await work(session)
         now = self.runtime.now()
@@ -112,6 +138,8 @@ class UnitOfWork:
         if self.events:
             await lock_chain(session)  # held already if audited; positions in order
             await append_events(session, self.events, self.actor.username, self.runtime.now())
+        if not commit:
+            return
         await session.commit()
         if self.events:
             self.runtime.wakeup.fire()

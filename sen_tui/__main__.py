@@ -60,10 +60,13 @@ def main(argv: list[str] | None = None) -> int:
         except InsecureServerUrl as exc:
             print(f"sen: {exc}", file=sys.stderr)
             return 2
-    from sen_tui.app import SenApp  # after argument errors: Textual takes a moment to load
 
     previous = {sig: signal.signal(sig, _exit_on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
+        if demo is not None:
+            demo.begin_build()  # the data builds while Textual loads (on the other core)
+        from sen_tui.app import SenApp  # after argument errors: Textual takes a moment to load
+
         SenApp(settings, demo=demo).run()
     except KeyboardInterrupt:
         pass

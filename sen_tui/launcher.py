@@ -83,6 +83,42 @@ def run_sen_server(
     return done.stdout
 
 
+def spawn_sen_server(
+    env: dict[str, str], *args: str, stderr: Path, python: str = sys.executable
+) -> "subprocess.Popen[str]":
+    """Start one `sen-server` command and return at once, its stdout a pipe of text lines
+    for the caller to read as they come (`demo-data --progress`); stderr goes to the file
+    ``stderr``. The caller waits for it, or stops it with :func:`end_process`."""
+    stderr.parent.mkdir(parents=True, exist_ok=True)
+    with stderr.open("ab") as errors:
+        try:
+            # Our own interpreter and fixed arguments: nothing here comes from outside.
+            return subprocess.Popen(  # noqa: S603
+                [python, "-m", "sen_server.cli", *args],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                errors="replace",
+                bufsize=1,
+            )
+        except OSError as exc:  # the interpreter went missing (a removed virtualenv)
+            raise LaunchError(f"could not run {python}: {exc.strerror}") from exc
+
+
+def end_process(process: "subprocess.Popen[str] | subprocess.Popen[bytes]") -> None:
+    """SIGTERM, then SIGKILL after STOP_SECONDS; safe on a process that has exited."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=STOP_SECONDS)
+
+
 class ServerProcess:
     """A server as a child process on a fixed loopback port.
 

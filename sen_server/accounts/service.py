@@ -82,8 +82,17 @@ async def upsert_office(session: AsyncSession, spec: OfficeSpec) -> Office:
 
 
 async def create_user(
-    session: AsyncSession, spec: UserSpec, password: str, now: datetime, *, temporary: bool
+    session: AsyncSession,
+    spec: UserSpec,
+    password: str,
+    now: datetime,
+    *,
+    temporary: bool,
+    password_hash: str | None = None,
 ) -> User:
+    """``password_hash``: a hash of ``password`` from ``hash_password``, for accounts that
+    share one password by design (the demo's), so that it is hashed once, not per account.
+    The password itself is still checked against the rules."""
     _check_user_spec(spec)
     if (await session.exec(select(User).where(User.username == spec.username))).first():
         raise AccountError(f"username: {spec.username!r} already exists")
@@ -104,7 +113,7 @@ async def create_user(
         password_changed_at=now,
         created_at=now,
     )
-    set_password(user, password, now, temporary=temporary)
+    set_password(user, password, now, temporary=temporary, hashed=password_hash)
     session.add(user)
     await session.flush()
     return user

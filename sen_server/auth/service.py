@@ -128,7 +128,10 @@ def new_password_errors(user: User, current: str, new: str) -> list[FieldError]:
     return errors
 
 
-def set_password(user: User, new: str, now: datetime, *, temporary: bool) -> None:
-    user.password_hash = hash_password(new)
+def set_password(
+    user: User, new: str, now: datetime, *, temporary: bool, hashed: str | None = None
+) -> None:
+    """``hashed``: an Argon2 hash of ``new`` made already (see accounts.create_user)."""
+    user.password_hash = hashed or hash_password(new)
     user.password_changed_at = now
     user.must_change_password = temporary

@@ -1,20 +1,292 @@
-"""Synthetic report bodies, generated from the catalogue so every type stays fillable."""
+"""Synthetic report bodies, generated from the catalogue so every type stays fillable.
+
+Values come from Faker plus :class:`AgencyProvider`, this domain's own provider (agencies
+that are agencies, officials' job titles, facilities, countries of birth), and are then made
+consistent with each other the way a real report's would be: a date of birth that gives the
+stated age, a LEARA whose disposition says whether it was completed (and when). Every
+person, agency and place here is synthetic.
+"""
 
 import random
-from datetime import UTC, datetime, timedelta
+from collections import OrderedDict
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from faker import Faker
+from faker.providers import BaseProvider
 
 from shared.fields import FieldKind, FieldSpec, ReportTypeSpec
 
 K = FieldKind
 
+FEDERAL_AGENCIES = [
+    "U.S. Marshals Service",
+    "Drug Enforcement Administration",
+    "Federal Bureau of Investigation",
+    "U.S. Customs and Border Protection",
+    "Bureau of Alcohol, Tobacco, Firearms and Explosives",
+    "U.S. Secret Service",
+    "U.S. Coast Guard Investigative Service",
+]
+FOREIGN_AGENCIES = [
+    "Royal Canadian Mounted Police",
+    "Mexican Fiscalía General de la República",
+    "Policía Nacional Civil de Guatemala",
+]
+OFFICIAL_TITLES = [
+    "Special Agent",
+    "Deportation Officer",
+    "Supervisory Special Agent",
+    "Supervisory Detention and Deportation Officer",
+    "Group Supervisor",
+    "Intelligence Research Specialist",
+    "Detective",
+    "Sergeant",
+    "Task Force Officer",
+]
+COUNTRIES = [
+    "Mexico",
+    "Guatemala",
+    "Honduras",
+    "El Salvador",
+    "Colombia",
+    "Venezuela",
+    "Dominican Republic",
+    "Ecuador",
+    "China",
+    "India",
+    "Haiti",
+    "Brazil",
+    "United States",
+]
+IMMIGRATION_STATUSES = [
+    "Lawful permanent resident",
+    "Visa overstay",
+    "Entered without inspection",
+    "Asylum applicant",
+    "Temporary protected status",
+    "U.S. citizen",
+]
+SEIZURES = [
+    ("Fentanyl powder", "kg"),
+    ("Methamphetamine", "kg"),
+    ("Cocaine", "kg"),
+    ("Handgun", "each"),
+    ("Rifle", "each"),
+    ("U.S. currency", "USD"),
+    ("Counterfeit identity documents", "each"),
+    ("Mobile phones", "each"),
+]
+HEADLINES = [
+    "Federal agents make arrests in {city} operation",
+    "{city} officials question immigration detention contract",
+    "Smuggling ring dismantled after months-long {city} investigation",
+    "Community meeting in {city} on enforcement at courthouses",
+]
+INJURIES = [
+    "Minor laceration to the hand",
+    "Sprained ankle during the foot pursuit",
+    "Bruising to the forearm",
+    "Complaint of chest pain; evaluated and released",
+]
+# Dispositions that close a request, and those that leave it open (catalogue order).
+CLOSED_DISPOSITIONS = {"assistance_provided", "declined", "referred", "completed"}
+
+
+class AgencyProvider(BaseProvider):
+    """Faker provider for the people and places a SEN report names."""
+
+    def agency(self) -> tuple[str, str]:
+        """(name, level) of a law-enforcement agency."""
+        level = self.random_element(
+            OrderedDict(local=0.45, state=0.2, federal=0.25, foreign=0.05, tribal=0.05)
+        )
+        faker = self.generator
+        if level == "local":
+            name = self.random_element(
+                [
+                    f"{faker.city()} Police Department",
+                    f"{faker.last_name()} County Sheriff's Office",
+                ]
+            )
+        elif level == "state":
+            name = f"{faker.state()} State Police"
+        elif level == "federal":
+            name = self.random_element(FEDERAL_AGENCIES)
+        elif level == "foreign":
+            name = self.random_element(FOREIGN_AGENCIES)
+        else:
+            name = f"{faker.last_name()} Tribal Police Department"
+        return str(name), str(level)
+
+    def official_title(self) -> str:
+        return str(self.random_element(OFFICIAL_TITLES))
+
+    def facility(self) -> str:
+        kind = self.random_element(
+            ["Processing Center", "Detention Facility", "County Jail", "Port of Entry"]
+        )
+        return f"{self.generator.city()} {kind}"
+
+    def country(self) -> str:
+        return str(self.random_element(COUNTRIES))
+
+    def immigration_status(self) -> str:
+        return str(self.random_element(IMMIGRATION_STATUSES))
+
+    def seizure(self) -> tuple[str, str]:
+        description, unit = self.random_element(SEIZURES)
+        return str(description), str(unit)
+
+
+def demo_faker(seed: int) -> Faker:
+    fake = Faker("en_US")
+    fake.add_provider(AgencyProvider)
+    fake.seed_instance(seed)
+    return fake
+
 
 def fake_body(
     spec: ReportTypeSpec, fake: Faker, rng: random.Random, now: datetime
 ) -> dict[str, Any]:
-    return _fill(spec.fields, fake, rng, now)
+    if not hasattr(fake, "official_title"):  # a plain Faker (test factories, benchmarks)
+        fake.add_provider(AgencyProvider)
+    body = _fill(spec.fields, fake, rng, now)
+    if spec.code == "LEARA":
+        _settle_leara(body, fake, rng, now)
+    _write_story(spec.code, body, fake)
+    return body
+
+
+def fake_title(spec: ReportTypeSpec, body: dict[str, Any]) -> str:
+    """A title such as an officer would give it, from what the body says."""
+    where = _where(body)
+    code = spec.code
+    if code in ("SIR", "OPPRED"):
+        what = str(body.get("category", "other"))
+        title = _SIR_TITLES.get(what, "Incident in {where}").format(where=where)
+        return (title if code == "SIR" else f"{title} (Operation Predator)")[:200]
+    if code == "SPEAR":
+        activity = str(body.get("activity", "operation")).replace("_", " ")
+        return f"Planned {activity} in {where}"
+    if code == "LEARA":
+        agency = body.get("requesting_agency", {}).get("name", "Agency")
+        return f"{agency} requests assistance"[:200]
+    if code == "SPOT":
+        return str(body.get("subject_line", "Threat report"))[:200]
+    if code == "ERO_LEAD":
+        category = str(body.get("subject_category", "other")).replace("_", " ")
+        return f"{category.capitalize()} lead, {body.get('lead_city', 'unknown city')}"
+    if code == "ERO_TAV":
+        return f"Agency visit to a detainee at {body.get('facility', 'a facility')}"
+    return str(body.get("headline", "News story"))[:200]
+
+
+_SIR_TITLES = {
+    "arrest": "Arrest of a wanted subject in {where}",
+    "seizure": "Seizure during a vehicle stop in {where}",
+    "assault_on_employee": "Officer assaulted during an arrest in {where}",
+    "firearm_discharge": "Firearm discharged during an enforcement action in {where}",
+    "use_of_force": "Use of force during an arrest in {where}",
+    "employee_injury_or_death": "Employee injured on duty in {where}",
+    "detainee_injury_or_death": "Detainee taken to hospital from custody in {where}",
+    "escape": "Detainee escape in {where}",
+    "other": "Incident in {where}",
+}
+
+
+def _where(body: dict[str, Any]) -> str:
+    place = body.get("location") or {}
+    city = place.get("city") or body.get("lead_city") or "an unknown city"
+    state = place.get("state") or body.get("lead_state")
+    return f"{city}, {state}" if state else str(city)
+
+
+def _subject_phrase(body: dict[str, Any]) -> str:
+    people = body.get("subjects") or body.get("suspects") or []
+    if not people:
+        return "No subjects were identified at the time of this report."
+    first = people[0]
+    name = " ".join(str(first.get(k, "")) for k in ("first_name", "last_name")).strip()
+    age = f", {first['age']}," if "age" in first else ""
+    country = first.get("country_of_citizenship")
+    nation = f" a citizen of {country}" if country else ""
+    more = f" {len(people) - 1} other person(s) were also involved." if len(people) > 1 else ""
+    return f"The primary subject is {name or 'an unidentified person'}{age}{nation}.{more}"
+
+
+def _write_story(code: str, body: dict[str, Any], fake: Faker) -> None:
+    """Narratives that read like a report: what happened, to whom, what follows."""
+    where = _where(body)
+    agent = fake.official_title().lower()
+    a_agent = f"{'an' if agent[0] in 'aeiou' else 'a'} {agent}"
+    if "narrative" in body and code in ("SIR", "OPPRED"):
+        what = str(body.get("category", "other"))
+        body["narrative"] = (
+            f"{_SIR_OPENINGS.get(what, 'An incident took place')} in {where}. "
+            f"{_subject_phrase(body)} {a_agent.capitalize()} on scene secured the area and "
+            "notified the duty supervisor. The subject was transported for processing; "
+            "follow-up interviews are scheduled and evidence was logged."
+        )
+    elif "narrative" in body and code == "SPEAR":
+        activity = str(body.get("activity", "operation")).replace("_", " ")
+        body["narrative"] = (
+            f"Agents propose a {activity} in {where} as part of an ongoing investigation. "
+            f"{_subject_phrase(body)} The operations plan includes a pre-operational briefing, "
+            "local police notification and a medical contingency. "
+            "Supervisory approval is requested."
+        )
+    elif code == "LEARA" and "request_narrative" in body:
+        agency = body.get("requesting_agency", {}).get("name", "The agency")
+        body["request_narrative"] = (
+            f"{agency} asked for help locating and identifying a subject believed to be in "
+            f"{fake.city()}. They asked for record checks and, if found, an immigration "
+            "detainer. The requester can be reached through the agency's duty desk."
+        )
+        if "disposition_narrative" in body:
+            body["disposition_narrative"] = (
+                f"Record checks were run and the results passed to {agency}. "
+                f"The {agent} on duty recorded the outcome."
+            )
+    elif "narrative" in body and code == "ERO_LEAD":
+        body["narrative"] = (
+            f"Information was developed in {where} during routine duties. "
+            "The details were checked against agency systems and a file was opened; "
+            f"{a_agent} will follow up within five working days."
+        )
+    elif "narrative" in body and code == "ERO_TAV":
+        agency = body.get("requesting_agency", {}).get("name", "The requesting agency")
+        body["narrative"] = (
+            f"{agency} asked to interview a detainee held at "
+            f"{body.get('facility', 'the facility')}. Identity and custody status were "
+            f"confirmed and the visit was arranged with {a_agent} present throughout."
+        )
+    elif "summary" in body and code == "NEWS":
+        body["summary"] = (
+            f"{body.get('outlet', 'A local outlet')} reports on agency activity and quotes "
+            "local officials. No operational details beyond what is public appear in the "
+            "story; the press office has been asked for a statement."
+        )
+    elif "summary" in body:
+        threat = str(body.get("threat_type", "other")).replace("_", " ")
+        target = str(body.get("subject_line", where)).removeprefix("Threat reported against ")
+        body["summary"] = (
+            f"{'Threat' if threat == 'other' else threat.capitalize()} reported at {target}"
+            ": what is known now. Officers are on scene and "
+            "more will follow by amendment as the situation develops."
+        )
+
+
+_SIR_OPENINGS = {
+    "arrest": "Agents arrested a subject during a planned enforcement action",
+    "seizure": "Officers seized contraband during a vehicle stop",
+    "assault_on_employee": "An officer was assaulted while making an arrest",
+    "firearm_discharge": "A firearm was discharged during an enforcement action",
+    "use_of_force": "Force was used to take a resisting subject into custody",
+    "employee_injury_or_death": "An employee was injured on duty",
+    "detainee_injury_or_death": "A detainee was taken to hospital from custody",
+    "escape": "A detainee escaped from custody",
+}
 
 
 def _fill(
@@ -25,6 +297,9 @@ def _fill(
         value = _value(f, fake, rng, now)
         if value is not None:
             body[f.name] = value
+    _settle_person(body, rng, now)
+    _settle_agency(body, fake)
+    _settle_seizure(body, fake, rng)
     return body
 
 
@@ -41,8 +316,7 @@ def _value(f: FieldSpec, fake: Faker, rng: random.Random, now: datetime) -> Any:
     if f.kind == K.DATETIME:
         return (now - timedelta(hours=rng.randint(1, 72))).astimezone(UTC).isoformat()
     if f.kind == K.DATE:
-        days = rng.randint(18 * 365, 70 * 365) if "birth" in name else rng.randint(30, 3650)
-        return (now - timedelta(days=days)).date().isoformat()
+        return (now - timedelta(days=rng.randint(30, 3650))).date().isoformat()
     if f.kind == K.INTEGER:
         return rng.randint(18, 70) if name == "age" else rng.randint(0, 5)
     if f.kind == K.DECIMAL:
@@ -67,16 +341,98 @@ def _text(name: str, fake: Faker) -> str:
         return str(fake.first_name())
     if "last_name" in name or "maiden" in name:
         return str(fake.last_name())
-    if name == "name" or name.endswith("_name"):
+    if name == "title":  # an official's job title (CONTACT)
+        return str(fake.official_title())
+    if name in ("office_agency", "authorizing_office"):
+        return str(fake.agency()[0])
+    if name == "facility":
+        return str(fake.facility())
+    if name == "hospital_name":
+        return f"{fake.last_name()} Memorial Hospital"
+    if name == "country":  # where something happened: the U.S. field offices' own
+        return "United States"
+    if name == "name" or name.endswith("_name") or name == "case_agent":
         return str(fake.name())
     if "city" in name:
         return str(fake.city())
     if "state" in name:
         return str(fake.state_abbr())
     if "country" in name:
-        return "United States"
+        return str(fake.country())
+    if "immigration" in name or "citizenship_status" in name:
+        return str(fake.immigration_status())
     if "address" in name:
         return str(fake.address()).replace("\n", ", ")
     if name == "fin":
         return str(fake.numerify("##########"))
+    if name == "subject_line":
+        return f"Threat reported against {fake.facility()}"
+    if name == "headline":
+        return str(fake.random_element(HEADLINES)).format(city=fake.city())
+    if name == "outlet":
+        return f"The {fake.city()} {fake.random_element(['Herald', 'Tribune', 'Gazette'])}"
+    if name == "lead_title":
+        return f"Lead on {fake.name()}"
+    if name == "purpose":
+        return "Interview about an ongoing criminal investigation"
+    if name == "case_title":
+        return f"Operation {str(fake.word()).capitalize()}"
+    if name == "offender_relationship":
+        return str(fake.random_element(["stranger", "parent", "relative", "acquaintance"]))
+    if name == "description":  # an injury (seized property is settled afterwards)
+        return str(fake.random_element(INJURIES))
+    if name == "program_code":
+        return str(fake.bothify("??##", letters="ABCDEFGHJKLMNPRSTUVWXYZ"))
     return str(fake.sentence(nb_words=5)).rstrip(".")
+
+
+def _settle_person(body: dict[str, Any], rng: random.Random, now: datetime) -> None:
+    """A date of birth that gives the stated age on the report's day."""
+    if "age" not in body or "date_of_birth" not in body:
+        return
+    age = body["age"]
+    today = now.date()
+    latest = _years_before(today, age)  # the last day on which they could turn `age`
+    born = latest - timedelta(days=rng.randint(0, 364))
+    body["date_of_birth"] = born.isoformat()
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _settle_agency(body: dict[str, Any], fake: Faker) -> None:
+    """An agency block (name and level): an agency of that level."""
+    if set(body) >= {"name", "level"} and len(body) == 2:
+        body["name"], body["level"] = fake.agency()
+
+
+def _settle_seizure(body: dict[str, Any], fake: Faker, rng: random.Random) -> None:
+    if "description" in body and "unit" in body:
+        body["description"], body["unit"] = fake.seizure()
+        if body["unit"] == "each":
+            body["quantity"] = float(rng.randint(1, 12))
+        elif body["unit"] == "kg":
+            body["quantity"] = round(rng.uniform(0.5, 40), 1)
+
+
+def _settle_leara(body: dict[str, Any], fake: Faker, rng: random.Random, now: datetime) -> None:
+    """Received before now; closed dispositions have a completion time after receipt and
+    say what was done; open ones have neither; a forwarded one names whom to."""
+    received = now - timedelta(hours=rng.randint(2, 96))
+    body["received_at"] = received.astimezone(UTC).isoformat()
+    status = body.get("disposition_status")
+    if status in CLOSED_DISPOSITIONS:
+        done = received + (now - received) * rng.uniform(0.2, 0.9)
+        body["completed_at"] = done.astimezone(UTC).isoformat()
+        body.setdefault("disposition_narrative", fake.paragraph(nb_sentences=3))
+    else:
+        body.pop("completed_at", None)
+        if status == "open":
+            body.pop("disposition_narrative", None)
+            body.pop("forwarded_to_contact", None)
+    if status != "forwarded" and status != "referred":
+        body.pop("forwarded_to_contact", None)

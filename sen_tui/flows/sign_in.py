@@ -56,7 +56,7 @@ class SignInFlow(FlowHost):
                     )
                 )
             picked = await self.push_screen_wait(
-                DemoAccountsScreen(self.demo.accounts, self.demo.password)
+                DemoAccountsScreen(self.demo.accounts, self.demo.password, self.demo.reports_status)
             )
             if picked is None:
                 return

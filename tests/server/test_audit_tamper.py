@@ -126,9 +126,10 @@ def audit_verify_cli(settings: ServerSettings, **extra: str) -> subprocess.Compl
 
 
 async def _seed_template(settings: ServerSettings) -> None:
-    """The demo organisation with 20 reports and a few API calls on top."""
+    """The demo organisation with 30 reports (comfortably over the 50 audit records the
+    tests need, whichever fates the synthetic reports draw) and a few API calls on top."""
     await upgrade_async(settings)
-    await seed_demo(settings, reports=20)
+    await seed_demo(settings, reports=30)
     async with AsyncTestClient(app=create_app(settings)) as client:
         headers = await login(client, "agent.nyc")
         created = await client.post(
