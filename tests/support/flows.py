@@ -39,6 +39,21 @@ DEMO_USERS = (
     "admin",
     "isso",
 )
+# One account of every kind of role (SPEC §11), for tests that visit each role once.
+ONE_PER_ROLE = (
+    "agent.nyc",
+    "sup.nyc",
+    "sac.nyc",
+    "iroc.watch",
+    "hq.hsi",
+    "intel.ops1",
+    "hsi.intel",
+    "pao",
+    "opr",
+    "stats",
+    "admin",
+    "isso",
+)
 # Those who hold a content role: every demo user but the statistician, admin and auditor.
 CONTENT_USERS = frozenset(DEMO_USERS) - {"stats", "admin", "isso"}
 

@@ -43,6 +43,7 @@ from sen_tui.widgets.queue_table import QueueTable
 from sen_tui.widgets.report_form import ReportForm
 from shared.enums import AuditOutcome
 from shared.schemas import AuditRecordPublic
+from tests.support import flows
 from tests.support.api import login
 from tests.support.databases import server_settings
 from tests.support.servers import ServerProcess, free_port
@@ -486,20 +487,7 @@ def test_disposition_dialog(
 # ---- where each role lands ----------------------------------------------------------
 
 # SPEC §11: one account of every kind of role, each on the first workspace /me offers.
-LANDING_ROLES = [
-    "agent.nyc",
-    "sup.nyc",
-    "sac.nyc",
-    "iroc.watch",
-    "hq.hsi",
-    "intel.ops1",
-    "hsi.intel",
-    "pao",
-    "opr",
-    "stats",
-    "admin",
-    "isso",
-]
+LANDING_ROLES = list(flows.ONE_PER_ROLE)
 
 
 async def audit_of_the_seeding_only(pilot: Pilot[Any]) -> None:

@@ -21,6 +21,7 @@ from sen_tui.screens.workspace import WorkspaceScreen
 from sen_tui.screens.workspace_note import WorkspaceNoteScreen
 from sen_tui.widgets.audit_table import AuditTable
 from shared.schemas import WorkspacePublic
+from tests.support import flows
 from tests.support.tui import (
     Api,
     in_workspace,
@@ -37,20 +38,7 @@ from tests.support.tui import (
 from tests.tui.bodies import EVENT_AT, sir_body
 
 # SPEC §11: one account of every kind of role.
-DEMO_ROLES = [
-    "agent.nyc",
-    "sup.nyc",
-    "sac.nyc",
-    "iroc.watch",
-    "hq.hsi",
-    "intel.ops1",
-    "hsi.intel",
-    "pao",
-    "opr",
-    "stats",
-    "admin",
-    "isso",
-]
+DEMO_ROLES = list(flows.ONE_PER_ROLE)
 SIR_IN_PICKER = 2  # agent.nyc (HSI) writes LEARA, OPPRED, SIR, SPEAR, SPOT
 
 
