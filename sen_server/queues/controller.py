@@ -8,8 +8,8 @@ from litestar.params import Parameter
 
 from sen_server.errors import ApiError
 from sen_server.http.dependencies import CallerDep, UnitDep
-from sen_server.queues.service import Queue, QueueFilters, queue_counts, queue_page
-from shared.enums import Priority, ReportStatus, ReportType
+from sen_server.queues.service import QueueFilters, queue_counts, queue_page
+from shared.enums import Priority, QueueName, ReportStatus, ReportType
 from shared.schemas import MAX_PAGE, QueueCount, QueuePage
 
 
@@ -38,7 +38,7 @@ class QueueController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 50,
     ) -> QueuePage:
         """One page of a queue, newest first, with the unread count."""
-        if queue not in Queue._value2member_map_:
-            raise ApiError(404, "not_found", f"No such queue; try one of {', '.join(Queue)}.")
+        if queue not in QueueName._value2member_map_:
+            raise ApiError(404, "not_found", f"No such queue; try one of {', '.join(QueueName)}.")
         filters = QueueFilters(type, status, priority, office, since, until)
-        return await queue_page(unit, caller, Queue(queue), filters, offset, limit)
+        return await queue_page(unit, caller, QueueName(queue), filters, offset, limit)

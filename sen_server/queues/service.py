@@ -23,9 +23,6 @@ IROC_WINDOW = timedelta(hours=72)
 IROC_QUEUE_TYPES = tuple(t for t in policy.IROC_TYPES)
 
 
-Queue = QueueName
-
-
 @dataclass(frozen=True)
 class QueueFilters:
     type: ReportType | None = None
@@ -39,27 +36,27 @@ class QueueFilters:
         return {k: str(v) for k, v in self.__dict__.items() if v is not None}
 
 
-def _queue_condition(queue: Queue, caller: Caller, now: datetime) -> ColumnElement[bool]:
+def _queue_condition(queue: QueueName, caller: Caller, now: datetime) -> ColumnElement[bool]:
     mine = col(Report.author_id) == caller.id
-    if queue == Queue.MINE:
+    if queue == QueueName.MINE:
         return col(Delivery.id).is_not(None)
-    if queue == Queue.IROC:
+    if queue == QueueName.IROC:
         return and_(
             col(Report.type).in_(IROC_QUEUE_TYPES),
             col(Report.status).in_(policy.PUBLISHED),
             col(Report.submitted_at) >= now - IROC_WINDOW,
         )
-    if queue == Queue.REVIEW:
+    if queue == QueueName.REVIEW:
         return and_(col(Report.status) == S.IN_REVIEW, ~mine)
-    if queue == Queue.INTEL:
+    if queue == QueueName.INTEL:
         return and_(
             col(Report.type) == ReportType.ERO_LEAD,
             col(Report.status).in_(policy.PUBLISHED),
             or_(col(Report.triage_status).is_(None), col(Report.triage_status) == "new"),
         )
-    if queue == Queue.DRAFTS:
+    if queue == QueueName.DRAFTS:
         return and_(mine, col(Report.status).in_([S.DRAFT, S.RETURNED, S.IN_REVIEW]))
-    if queue == Queue.ALL:
+    if queue == QueueName.ALL:
         return true()  # whatever the caller may read
     return mine
 
@@ -76,7 +73,9 @@ def _filter_conditions(filters: QueueFilters) -> list[ColumnElement[bool]]:
 AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
 
-def _scoped(statement: AnySelect, queue: Queue, caller: Caller, filters: QueueFilters) -> AnySelect:
+def _scoped(
+    statement: AnySelect, queue: QueueName, caller: Caller, filters: QueueFilters
+) -> AnySelect:
     """The joins a queue's conditions need, and nothing wider.
 
     "my queue" is driven by the caller's deliveries (an inner join the delivery index can
@@ -86,7 +85,7 @@ def _scoped(statement: AnySelect, queue: Queue, caller: Caller, filters: QueueFi
     my_delivery = and_(
         col(Delivery.report_id) == col(Report.id), col(Delivery.user_id) == caller.id
     )
-    if queue == Queue.MINE:
+    if queue == QueueName.MINE:
         statement = statement.join(Delivery, my_delivery)
     else:
         statement = statement.outerjoin(Delivery, my_delivery)
@@ -96,14 +95,21 @@ def _scoped(statement: AnySelect, queue: Queue, caller: Caller, filters: QueueFi
 
 
 async def queue_page(
-    unit: UnitOfWork, caller: Caller, queue: Queue, filters: QueueFilters, offset: int, limit: int
+    unit: UnitOfWork,
+    caller: Caller,
+    queue: QueueName,
+    filters: QueueFilters,
+    offset: int,
+    limit: int,
 ) -> QueuePage:
     now = unit.runtime.now()
     facts = await policy.reader_facts(unit.session, caller)
     readable = policy.read_condition(caller, facts)
     conditions = [readable, _queue_condition(queue, caller, now), *_filter_conditions(filters)]
     order = (
-        col(Report.submitted_at) if queue in (Queue.MINE, Queue.IROC) else col(Report.updated_at)
+        col(Report.submitted_at)
+        if queue in (QueueName.MINE, QueueName.IROC)
+        else col(Report.updated_at)
     )
     unread_filter = _unread()
     # Two steps, so that a deep page stays cheap: first the ids of the page, sorted and
