@@ -1,6 +1,7 @@
 """What one server instance holds for its lifetime: settings, database, signer, clock."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -10,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sen_server.audit.signing import CheckpointSigner
 from sen_server.db import create_engine, read_session_factory, session_factory
 from sen_server.events.bus import Wakeup
+from sen_server.group_commit import GroupCommit, WriteGate
 from sen_server.settings import ServerSettings
 
 Clock = Callable[[], datetime]
@@ -32,6 +34,12 @@ class Runtime:
     wakeup: Wakeup = field(default_factory=Wakeup)
     # Fired after a local commit that wrote outbox messages (the job worker waits on it).
     outbox_wakeup: Wakeup = field(default_factory=Wakeup)
+    # Writers of this process queue here (see group_commit.WriteGate).
+    write_gate: WriteGate = field(default_factory=WriteGate)
+    group_commit: GroupCommit = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.group_commit = GroupCommit(self)
 
     @classmethod
     def build(cls, settings: ServerSettings, clock: Clock | None = None) -> "Runtime":
@@ -47,3 +55,16 @@ class Runtime:
 
     def now(self) -> datetime:
         return self.clock()
+
+    @asynccontextmanager
+    async def write_session(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction outside a unit of work (session upkeep, jobs): queued behind
+        this process's other writers on SQLite, committed on success."""
+        async with self.writer_turn(), self.sessions() as session, session.begin():
+            yield session
+
+    def writer_turn(self) -> AbstractAsyncContextManager[None]:
+        """Wait for this process's turn to write. SQLite has one writer, so waiting here in
+        order beats sleeping in its busy handler; PostgreSQL writers run side by side and
+        are ordered by the chain lock at their very end."""
+        return self.write_gate.held() if self.settings.is_sqlite else nullcontext()

@@ -6,9 +6,12 @@ answered before its record is durable. On an audited refusal (ApiError with ``au
 work is rolled back and the refusal alone is recorded, in a transaction of its own.
 
 A read-only unit (views, lists, queues) reads in a transaction that takes no write lock
-(SQLite's single writer is not held while a long queue page is computed), then writes its
-audit records, and any small follow-up writes such as marking a delivery read, in a short
-write transaction of their own before the response leaves.
+(SQLite's single writer is not held while a long queue page is computed), then hands its
+audit records, and any small follow-up writes such as marking a delivery read, to the group
+commit (``sen_server.group_commit``), which commits them together with those of every other
+read finishing at the same time; the response leaves only once they are durable. A
+read-write unit waits for its turn to write before it begins (on SQLite, one writer at a
+time, in arrival order).
 
 The unit is also the one place that publishes what a unit of work did: live events
 (``emit``) get their positions at commit, and outbox messages (``enqueue``) are rows written
@@ -21,7 +24,7 @@ units together, or rolls them all back. Bulk writers (the demo data) use it; a r
 never does, because its answer must wait for its own commit.
 """
 
-from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Any
 
@@ -30,10 +33,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sen_server.audit.writer import AuditActor, AuditEntry, append_audit, lock_chain
 from sen_server.errors import ApiError
 from sen_server.events.store import EventDraft, append_events
+from sen_server.group_commit import FollowUpWrite, PendingCommit
 from sen_server.models import OutboxMessage
 from sen_server.runtime import Runtime
-
-FollowUpWrite = Callable[[AsyncSession], Awaitable[None]]
 
 
 class UnitOfWork:
@@ -56,6 +58,7 @@ class UnitOfWork:
         self.follow_ups: list[FollowUpWrite] = []
         self.outbox: list[tuple[str, dict[str, Any]]] = []
         self._session: AsyncSession | None = None
+        self._turn: AbstractAsyncContextManager[None] | None = None
 
     @property
     def session(self) -> AsyncSession:
@@ -85,10 +88,26 @@ class UnitOfWork:
         if self.within is not None:
             self._session = self.within  # the caller's transaction, already begun
             return self
-        factory = self.runtime.read_sessions if self.read_only else self.runtime.sessions
-        self._session = factory()
-        await self._session.begin()
+        if self.read_only:
+            self._session = self.runtime.read_sessions()
+        else:
+            self._turn = self.runtime.writer_turn()
+            await self._turn.__aenter__()
+            self._session = self.runtime.sessions()
+        try:
+            await self._session.begin()
+        except BaseException:
+            await self._release()
+            raise
         return self
+
+    async def _release(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        if self._turn is not None:
+            turn, self._turn = self._turn, None
+            await turn.__aexit__(None, None, None)
 
     async def __aexit__(
         self,
@@ -105,14 +124,10 @@ class UnitOfWork:
             # included: a bulk writer's refusal is a bug, not a user's attempt to record).
             return
         if exc is None and self.read_only:
-            await session.close()
-            self._session = None
-            writer = self.runtime.sessions()
-            try:
-                await writer.begin()
-                await self._finish(writer)
-            finally:
-                await writer.close()
+            await self._release()
+            await self.runtime.group_commit.commit(
+                PendingCommit(self.actor, self.entries, self.follow_ups, self.events, self.outbox)
+            )
             return
         try:
             if exc is None:
@@ -120,8 +135,7 @@ class UnitOfWork:
                 return
             await session.rollback()
         finally:
-            await session.close()
-            self._session = None
+            await self._release()
         if isinstance(exc, ApiError) and exc.audit is not None:
             await record_alone(self.runtime, self.actor, exc.audit)
 
@@ -159,13 +173,5 @@ class UnitOfWork:
 
 
 async def record_alone(runtime: Runtime, actor: AuditActor, entry: AuditEntry) -> None:
-    """Write one audit record in its own transaction (denials, failed logons)."""
-    async with runtime.sessions() as session, session.begin():
-        await append_audit(
-            session,
-            actor,
-            [entry],
-            now=runtime.now(),
-            signer=runtime.signer,
-            checkpoint_every=runtime.settings.audit_checkpoint_every,
-        )
+    """Record one audit record outside a unit of work (denials, failed logons)."""
+    await runtime.group_commit.commit(PendingCommit(actor, [entry]))

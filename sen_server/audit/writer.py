@@ -6,11 +6,12 @@ server instance (SQLite: the single writer of BEGIN IMMEDIATE; PostgreSQL: a tra
 advisory lock). The lock is held only from this insert to the commit.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -68,20 +69,39 @@ async def append_audit(
     now: datetime,
     signer: CheckpointSigner,
     checkpoint_every: int,
-) -> list[AuditRecord]:
+) -> None:
+    await append_audit_batch(
+        session,
+        [(actor, entry) for entry in entries],
+        now=now,
+        signer=signer,
+        checkpoint_every=checkpoint_every,
+    )
+
+
+async def append_audit_batch(
+    session: AsyncSession,
+    records: Sequence[tuple[AuditActor, AuditEntry]],
+    *,
+    now: datetime,
+    signer: CheckpointSigner,
+    checkpoint_every: int,
+) -> None:
+    """Chain ``records`` in the order given: the records of one request, or of every
+    request in a group commit. One head lookup and one multi-row insert for all of them."""
     # Take every row lock the unit of work needs *before* the chain lock: a transaction
     # holding the chain lock must never wait for a row that a transaction queued on the
     # chain lock holds (a deadlock). A text() statement does not autoflush by itself.
     await session.flush()
     await lock_chain(session)
     seq, prev_hash = await chain_head(session)
-    at = now
-    written: list[AuditRecord] = []
-    for entry in entries:
+    rows: list[dict[str, Any]] = []
+    checkpoints: list[AuditCheckpoint] = []
+    for actor, entry in records:
         seq += 1
         fields: dict[str, Any] = {
             "seq": seq,
-            "at": at,
+            "at": now,
             "actor": actor.username,
             "roles": sorted(actor.roles),
             "session": actor.session,
@@ -93,14 +113,16 @@ async def append_audit(
             "details": entry.details,
         }
         digest = link_hash(prev_hash, canonical_form(**fields))
-        record = AuditRecord(**fields, prev_hash=prev_hash, hash=digest)
-        session.add(record)
-        written.append(record)
+        rows.append(fields | {"prev_hash": prev_hash, "hash": digest})
         if checkpoint_every > 0 and seq % checkpoint_every == 0:
-            session.add(checkpoint_row(signer, seq, digest, now))
+            checkpoints.append(checkpoint_row(signer, seq, digest, now))
         prev_hash = digest
+    if rows:
+        # Core, not ORM objects: a batch may hold hundreds of records.
+        connection = await session.connection()
+        await connection.execute(insert(AuditRecord), rows)
+    session.add_all(checkpoints)
     await session.flush()
-    return written
 
 
 def checkpoint_row(

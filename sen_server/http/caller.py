@@ -79,7 +79,7 @@ async def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Calle
         )
     )
     if found is not None and not problem and needs_touch(found[0], now):
-        async with runtime.sessions() as session, session.begin():
+        async with runtime.write_session() as session:
             await touch(session, found[0], now)
     if problem or found is None:
         await record_alone(

@@ -81,7 +81,7 @@ async def claim_next(runtime: Runtime) -> OutboxMessage | None:
     UPDATE re-checks the lease, and the loser looks for the next message."""
     for _ in range(10):
         now = runtime.now()
-        async with runtime.sessions() as session, session.begin():
+        async with runtime.write_session() as session:
             candidate = (
                 await session.exec(
                     select(OutboxMessage.id)

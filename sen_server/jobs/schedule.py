@@ -8,7 +8,7 @@ from sen_server.runtime import Runtime
 
 async def sign_audit_head(runtime: Runtime) -> None:
     """A signed checkpoint of the chain head, so a rewrite of the whole chain is caught."""
-    async with runtime.sessions() as session, session.begin():
+    async with runtime.write_session() as session:
         await checkpoint_head(session, runtime.signer, runtime.now())
 
 
