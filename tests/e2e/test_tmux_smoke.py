@@ -5,6 +5,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -134,3 +135,61 @@ def test_demo_from_the_keyboard(terminal: tuple[Terminal, Path]) -> None:
     assert not term.alive(), "sen demo did not quit on ctrl+q"
     assert exit_file.read_text().strip() == "0"
     assert not demo_server_running(port.group(1)), "the embedded server outlived sen demo"
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid``, found through the parent links in ps."""
+    listing = subprocess.run(["ps", "-eo", "pid=,ppid="], capture_output=True, text=True).stdout
+    children: dict[int, set[int]] = {}
+    for line in listing.splitlines():
+        child, parent = (int(part) for part in line.split())
+        children.setdefault(parent, set()).add(child)
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), set()) - found:
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def still_running(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        alive.add(pid)
+    return alive
+
+
+@pytest.mark.parametrize("ending", ["terminal closed", "SIGHUP", "SIGTERM"])
+def test_the_client_and_its_server_end_with_the_terminal(
+    terminal: tuple[Terminal, Path], ending: str
+) -> None:
+    """The user closes the terminal window (every process on it gets SIGHUP), or only the
+    client gets SIGHUP or SIGTERM (a remote session dropped, `timeout`, a logout): the
+    client, the embedded server and the data builder all end within 5 seconds."""
+    term, _ = terminal
+    term.wait_for(lambda s: "choose an account" in s, "the demo accounts", timeout=60)
+    shell = int(tmux("display-message", "-p", "-t", term.name, "#{pane_pid}").strip())
+    family = descendants(shell)
+    listing = subprocess.run(["ps", "-ww", "-eo", "pid=,args="], capture_output=True, text=True)
+    commands = {
+        int(pid): args
+        for pid, _, args in (line.strip().partition(" ") for line in listing.stdout.splitlines())
+        if int(pid) in family
+    }
+    assert any("sen_server.cli serve" in c for c in commands.values()), commands
+
+    if ending == "terminal closed":
+        tmux("kill-session", "-t", term.name)
+    else:
+        (client,) = (pid for pid, c in commands.items() if "-m sen_tui demo" in c)
+        os.kill(client, signal.SIGHUP if ending == "SIGHUP" else signal.SIGTERM)
+    deadline = time.monotonic() + 5
+    while still_running(family) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = {pid: commands.get(pid, "?") for pid in still_running(family)}
+    assert not left, f"still running 5 s after the terminal closed: {left}"
