@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from sen_server.accounts.controller import DirectoryController
@@ -18,6 +19,7 @@ from sen_server.events.bus import PostgresListener, asyncpg_dsn
 from sen_server.events.controller import EventController
 from sen_server.http.dependencies import DEPENDENCIES
 from sen_server.http.errors import EXCEPTION_HANDLERS
+from sen_server.http.headers import security_headers_middleware
 from sen_server.jobs.registry import JobRegistry
 from sen_server.jobs.schedule import server_jobs
 from sen_server.queues.controller import QueueController
@@ -106,10 +108,14 @@ def create_app(
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[access_log_middleware],
+        middleware=[access_log_middleware, security_headers_middleware],
         lifespan=[lifespan],
         state=State({"runtime": runtime}),
         request_max_body_size=settings.max_body_bytes,
-        openapi_config=OpenAPIConfig(title="SEN", version="1", path="/schema"),
+        # The schema as JSON only: the documentation pages would load scripts from outside
+        # the machine (a CDN) into a page on the server's origin.
+        openapi_config=OpenAPIConfig(
+            title="SEN", version="1", path="/schema", render_plugins=[JsonRenderPlugin()]
+        ),
         debug=False,
     )

@@ -53,6 +53,7 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
         host=args.host,
         port=args.port,
         access_log=False,  # ours omits query strings, which may hold search terms
+        server_header=False,  # no "server: uvicorn" banner for a prober to match
         log_level="info",
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,

@@ -1,10 +1,12 @@
 """Engine and session setup for SQLite (embedded default) and PostgreSQL."""
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,7 +19,7 @@ def create_engine(settings: ServerSettings) -> AsyncEngine:
     url = settings.resolved_database_url
     # hide_parameters: SQLAlchemy puts bound values (which may be PII) into exception text.
     if url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        prepare_sqlite_storage(settings)
         engine = create_async_engine(
             url, hide_parameters=True, connect_args={"timeout": 30}, pool_size=8
         )
@@ -32,6 +34,23 @@ def create_engine(settings: ServerSettings) -> AsyncEngine:
         # trigger JIT compilation, which cost more than the query itself (bench/README.md).
         connect_args={"server_settings": {"jit": "off"}},
     )
+
+
+def prepare_sqlite_storage(settings: ServerSettings) -> None:
+    """The data folder readable by its owner only (0700), and the database file created
+    0600 before SQLite first opens it: SQLite gives its -wal and -shm files the database
+    file's permissions, and every one of them holds report content."""
+    database = make_url(settings.resolved_database_url).database
+    if not database or database == ":memory:":
+        return
+    path = Path(database)
+    for folder in {settings.data_dir, path.parent}:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.chmod(0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            file.chmod(0o600)
 
 
 def _configure_sqlite(engine: AsyncEngine, synchronous: str) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from sen_server.db import prepare_sqlite_storage
 from sen_server.settings import ServerSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -20,7 +21,7 @@ def alembic_config(settings: ServerSettings) -> Config:
 
 def upgrade(settings: ServerSettings, revision: str = "head") -> None:
     if settings.is_sqlite:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        prepare_sqlite_storage(settings)
     command.upgrade(alembic_config(settings), revision)
 
 

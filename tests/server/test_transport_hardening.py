@@ -1,0 +1,98 @@
+"""What a local user or a prober finds on the outside of a running server (SPEC §9, §10):
+the database and its write-ahead log readable by the server's account only, security
+headers on every answer, no server banner, no documentation page that loads outside
+scripts."""
+
+import stat
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from sen_server.app import create_app
+from sen_server.migrate import upgrade_async
+from sen_server.settings import ServerSettings
+from tests.support.api import login
+from tests.support.databases import server_settings
+from tests.support.demo import seed_demo
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+async def test_the_database_and_its_log_are_private_to_the_server_account(
+    tmp_path: Path, start_server: Any
+) -> None:
+    settings = server_settings(tmp_path)
+    await upgrade_async(settings)
+    await seed_demo(settings)
+    server = start_server(settings)
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+        headers = await login(http, "agent.nyc")  # a write: the WAL exists now
+        assert (await http.get("/api/v1/me", headers=headers)).status_code == 200
+        data = settings.data_dir
+        assert mode(data) == 0o700
+        for name in ("sen.db", "sen.db-wal", "sen.db-shm"):
+            assert (data / name).exists(), name
+            assert mode(data / name) == 0o600, f"{name} is {oct(mode(data / name))}"
+
+
+async def test_an_existing_world_readable_database_is_closed_up_at_start(tmp_path: Path) -> None:
+    settings = server_settings(tmp_path)
+    settings.data_dir.mkdir(mode=0o755)
+    await upgrade_async(settings)
+    (settings.data_dir / "sen.db").chmod(0o644)
+    settings.data_dir.chmod(0o755)
+    await upgrade_async(settings)
+    assert mode(settings.data_dir) == 0o700
+    assert mode(settings.data_dir / "sen.db") == 0o600
+
+
+async def test_answers_carry_security_headers_and_no_banner(
+    sqlite_settings: ServerSettings, start_server: Any
+) -> None:
+    await seed_demo(sqlite_settings)
+    server = start_server(sqlite_settings)
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+        headers = await login(http, "agent.nyc")
+        answers = [
+            await http.get("/api/v1/reports", headers=headers),
+            await http.get("/api/v1/reports/NOPE-1", headers=headers),  # an error too
+            await http.get("/api/v1/me"),  # unauthenticated
+        ]
+    for answer in answers:
+        assert answer.headers["cache-control"] == "no-store", answer.request.url
+        assert answer.headers["x-content-type-options"] == "nosniff"
+        assert "server" not in answer.headers, answer.headers.get("server")
+        assert "strict-transport-security" not in answer.headers  # plain HTTP: meaningless
+
+
+@pytest.mark.parametrize("scheme, hsts", [("https", True), ("http", False)])
+async def test_hsts_only_when_serving_tls(
+    sqlite_settings: ServerSettings, scheme: str, hsts: bool
+) -> None:
+    app = create_app(sqlite_settings)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.lifespan(),
+        httpx.AsyncClient(transport=transport, base_url=f"{scheme}://sen.example") as http,
+    ):
+        answer = await http.get("/healthz")
+    assert ("strict-transport-security" in answer.headers) is hsts
+
+
+async def test_the_api_documentation_loads_nothing_from_outside(
+    sqlite_settings: ServerSettings,
+) -> None:
+    app = create_app(sqlite_settings)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.lifespan(),
+        httpx.AsyncClient(transport=transport, base_url="http://sen.example") as http,
+    ):
+        assert (await http.get("/schema/openapi.json")).status_code == 200
+        for page in ("/schema", "/schema/swagger", "/schema/redoc", "/schema/elements"):
+            answer = await http.get(page)
+            assert "<script" not in answer.text, page
