@@ -25,6 +25,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.machine import header, load
@@ -106,8 +107,55 @@ def wait_for(name: str, seen: Callable[[str], bool], limit: float = LIMIT_SECOND
     raise TimeoutError(tmux("capture-pane", "-p", "-t", name))
 
 
-def summary(values: list[float]) -> str:
-    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+@dataclass(frozen=True)
+class Timing:
+    key: str  # python_pass, serve, listed, complete, build: what bench/__main__.py reads
+    label: str
+    samples: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    def summary(self) -> str:
+        return f"{self.median:.2f} ({min(self.samples):.2f}-{max(self.samples):.2f})"
+
+
+def measure(project: Path = HERE, repeat: int = 3, reports: int = 300) -> list[Timing]:
+    """Every case ``repeat`` times, interleaved (so that a burst of load hits them all)."""
+    if shutil.which("tmux") is None:
+        raise SystemExit("tmux is not installed (apt-get install -y tmux)")
+    python_pass: list[float] = []
+    serve: list[float] = []
+    listed: list[float] = []
+    complete: list[float] = []
+    build: list[float] = []
+    for _ in range(repeat):
+        python_pass.append(timed(["uv", "run", "python", "-c", "pass"], project))
+        serve.append(serve_empty(project))
+        shown, done = sen_demo(project, reports)
+        listed.append(shown)
+        if done is not None:
+            complete.append(done)
+        build.append(demo_data(project, reports))
+    timings = [
+        Timing("python_pass", "`uv run python -c pass` (baseline)", tuple(python_pass)),
+        Timing("serve", "`sen-server serve`, empty database, to /healthz (baseline)", tuple(serve)),
+        Timing("listed", "`uv run sen demo` → account list", tuple(listed)),
+    ]
+    if complete:
+        timings.append(Timing("complete", "`uv run sen demo` → all reports in", tuple(complete)))
+    build_label = f"`uv run sen-server demo-data --reports {reports}`"
+    timings.append(Timing("build", build_label, tuple(build)))
+    return timings
+
+
+def table(timings: list[Timing]) -> str:
+    by_key = {t.key: t.median for t in timings}
+    base, served = by_key["python_pass"], by_key["serve"]
+    rows = [[t.label, t.summary(), ratio(t.median, base), ratio(t.median, served)] for t in timings]
+    headers = ["case", "seconds: median (min-max)", "÷ python -c pass", "÷ serve"]
+    return markdown(headers, rows)
 
 
 def main() -> None:
@@ -116,40 +164,10 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=300)
     parser.add_argument("--project", type=Path, default=HERE)
     args = parser.parse_args()
-    if shutil.which("tmux") is None:
-        raise SystemExit("tmux is not installed (apt-get install -y tmux)")
     project: Path = args.project.resolve()
     print(header(), f"— project {project}")
     before = load()
-    python_pass: list[float] = []
-    serve: list[float] = []
-    listed: list[float] = []
-    complete: list[float] = []
-    build: list[float] = []
-    for _ in range(args.repeat):
-        python_pass.append(timed(["uv", "run", "python", "-c", "pass"], project))
-        serve.append(serve_empty(project))
-        shown, done = sen_demo(project, args.reports)
-        listed.append(shown)
-        if done is not None:
-            complete.append(done)
-        build.append(demo_data(project, args.reports))
-    base, served = statistics.median(python_pass), statistics.median(serve)
-
-    def row(case: str, values: list[float]) -> list[object]:
-        middle = statistics.median(values)
-        return [case, summary(values), ratio(middle, base), ratio(middle, served)]
-
-    rows = [
-        row("`uv run python -c pass` (baseline)", python_pass),
-        row("`sen-server serve`, empty database, to /healthz (baseline)", serve),
-        row("`uv run sen demo` → account list", listed),
-    ]
-    if complete:
-        rows.append(row("`uv run sen demo` → all reports in", complete))
-    rows.append(row(f"`uv run sen-server demo-data --reports {args.reports}`", build))
-    headers = ["case", "seconds: median (min-max)", "÷ python -c pass", "÷ serve"]
-    print(markdown(headers, rows))
+    print(table(measure(project, args.repeat, args.reports)))
     print(f"load avg (1/5 min) before {before}, after {load()}; {args.repeat} runs each")
 
 

@@ -53,9 +53,10 @@ CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT, actor TEXT, action TEXT,
 @dataclass(frozen=True)
 class Rate:
     label: str
+    synchronous: str  # FULL or NORMAL
     count: int
     seconds: float
-    statements: float = 0.0  # SQL statements per transaction (SEN only)
+    statements: float = 0.0  # SQL statements per transaction (SEN only; 0 for raw)
 
     @property
     def per_s(self) -> float:
@@ -101,7 +102,7 @@ def raw_sqlite(path: Path, synchronous: str, seconds: float) -> Rate:
         count, elapsed = _timed(seconds, one)
     finally:
         conn.close()
-    return Rate(f"raw sqlite3, synchronous={synchronous}", count, elapsed)
+    return Rate(f"raw sqlite3, synchronous={synchronous}", synchronous, count, elapsed)
 
 
 def _caller(user: User, now: datetime) -> Caller:
@@ -141,7 +142,7 @@ async def sen_creates(data_dir: Path, synchronous: str, seconds: float) -> Rate:
     finally:
         await runtime.engine.dispose()
     label = f"SEN UnitOfWork + create_report, synchronous={synchronous}"
-    return Rate(label, count, elapsed, statements / max(count, 1))
+    return Rate(label, synchronous, count, elapsed, statements / max(count, 1))
 
 
 def run(seconds: float, work: Path) -> list[Rate]:
@@ -158,15 +159,28 @@ def run(seconds: float, work: Path) -> list[Rate]:
     return rates
 
 
+def measure(seconds: float) -> list[Rate]:
+    """Raw FULL, raw NORMAL, SEN FULL, SEN NORMAL, in a temporary directory of their own."""
+    # Settings come from our arguments, never from a developer's sen-server.toml.
+    os.environ["SEN_CONFIG"] = "/nonexistent"
+    with tempfile.TemporaryDirectory(prefix="sen-bench-sqlite-") as work:
+        return run(seconds, Path(work))
+
+
+def raw_rate(rates: list[Rate], synchronous: str) -> float:
+    """The raw sqlite3 baseline at ``synchronous``, from a list ``measure`` returned."""
+    return next(r.per_s for r in rates if not r.statements and r.synchronous == synchronous)
+
+
 def table(rates: list[Rate]) -> str:
-    raw_full, raw_normal = rates[0].per_s, rates[1].per_s
+    raw_full = raw_rate(rates, "FULL")
     rows = [
         [
             rate.label,
             rate.count,
             f"{rate.per_s:,.0f}",
             ratio(rate.per_s, raw_full),
-            ratio(rate.per_s, raw_normal if "NORMAL" in rate.label else raw_full),
+            ratio(rate.per_s, raw_rate(rates, rate.synchronous)),
             f"{rate.statements:.0f}" if rate.statements else "2 + BEGIN/COMMIT",
         ]
         for rate in rates
@@ -186,11 +200,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=8, help="measured time per case")
     args = parser.parse_args()
-    # Settings come from our arguments, never from a developer's sen-server.toml.
-    os.environ["SEN_CONFIG"] = "/nonexistent"
     print(header(), flush=True)
-    with tempfile.TemporaryDirectory(prefix="sen-bench-sqlite-") as work:
-        rates = run(args.seconds, Path(work))
+    rates = measure(args.seconds)
     print()
     print(table(rates))
     print(f"\nload avg at the end: {load()}")

@@ -19,6 +19,7 @@ import asyncio
 import statistics
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -194,40 +195,71 @@ async def median_of(repeat: int, case: Callable[[], Awaitable[tuple[Any, ...]]])
     return [statistics.median(values) for values in zip(*runs, strict=True)]
 
 
+@dataclass(frozen=True)
+class Step:
+    section: str  # "detail" or "queue"
+    key: str  # open, scroll, per_pagedown, fill, down, pagedown: what bench/__main__.py reads
+    label: str
+    baseline_s: float  # the small case: 1-subject SIR, or 50 rows
+    big_s: float  # the big case: 50 subjects and 20,000 characters, or 10,000 rows
+
+    @property
+    def ratio(self) -> float:
+        return self.big_s / self.baseline_s if self.baseline_s else 0.0
+
+
+async def measure(repeat: int = 3) -> list[Step]:
+    """Medians of ``repeat`` runs of each case (set TEXTUAL_ANIMATIONS=none before Textual
+    is imported, as the module docstring's command line does)."""
+    small = await median_of(repeat, lambda: detail_case(1, 60))
+    big = await median_of(repeat, lambda: detail_case(50, 20_000))
+    presses = f"{small[2]:.0f} / {big[2]:.0f} pagedown"
+    steps = [
+        Step("detail", "open", "open + render", small[0], big[0]),
+        Step("detail", "scroll", f"scroll to the end ({presses})", small[1], big[1]),
+    ]
+    if small[2] and big[2]:
+        per_small, per_big = small[1] / small[2], big[1] / big[2]
+        steps.append(Step("detail", "per_pagedown", "per pagedown", per_small, per_big))
+    page = await median_of(repeat, lambda: queue_case(50))
+    full = await median_of(repeat, lambda: queue_case(10_000))
+    keys = [("fill", "fill + render"), ("down", "cursor down (per key)")]
+    keys.append(("pagedown", "pagedown (per key)"))
+    measured = zip(keys, page, full, strict=True)
+    steps += [Step("queue", key, label, a, b) for (key, label), a, b in measured]
+    return steps
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
 
-async def main(repeat: int) -> None:
-    print(header())
-    small = await median_of(repeat, lambda: detail_case(1, 60))
-    big = await median_of(repeat, lambda: detail_case(50, 20_000))
-    rows = [
-        ["open + render", ms(small[0]), ms(big[0]), ratio(big[0], small[0])],
-        [
-            f"scroll to the end ({small[2]:.0f} / {big[2]:.0f} pagedown)",
-            ms(small[1]),
-            ms(big[1]),
-            ratio(big[1], small[1]),
-        ],
-    ]
-    if small[2] and big[2]:
-        per_small, per_big = small[1] / small[2], big[1] / big[2]
-        rows.append(["per pagedown", ms(per_small), ms(per_big), ratio(per_big, per_small)])
-    print("\n(a) report detail: 1 subject, 60-char narrative vs 50 subjects, 20,000 chars\n")
-    print(markdown(["step", "baseline", "big report", "ratio"], rows))
+def tables(steps: list[Step]) -> str:
+    def rows(section: str) -> list[list[object]]:
+        return [
+            [s.label, ms(s.baseline_s), ms(s.big_s), ratio(s.big_s, s.baseline_s)]
+            for s in steps
+            if s.section == section
+        ]
 
-    page = await median_of(repeat, lambda: queue_case(50))
-    full = await median_of(repeat, lambda: queue_case(10_000))
-    labels = ["fill + render", "cursor down (per key)", "pagedown (per key)"]
-    print("\n(b) queue table: 50 rows vs 10,000 rows fed directly\n")
-    measured = zip(labels, page, full, strict=True)
-    table = [[label, ms(a), ms(b), ratio(b, a)] for label, a, b in measured]
-    print(markdown(["step", "50 rows", "10,000 rows", "ratio"], table))
+    return "\n".join(
+        [
+            "(a) report detail: 1 subject, 60-char narrative vs 50 subjects, 20,000 chars\n",
+            markdown(["step", "baseline", "big report", "ratio"], rows("detail")),
+            "\n(b) queue table: 50 rows vs 10,000 rows fed directly\n",
+            markdown(["step", "50 rows", "10,000 rows", "ratio"], rows("queue")),
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    repeat = parser.parse_args().repeat
+    print(header())
+    print(tables(asyncio.run(measure(repeat))))
     print(f"\nload average at the end: {load()}")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    asyncio.run(main(parser.parse_args().repeat))
+    main()

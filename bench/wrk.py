@@ -5,24 +5,15 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+
+from bench.loadgen import LoadResult
 
 SCRIPTS = Path(__file__).parent / "wrk_scripts"
 # Long enough that a slow response is measured instead of dropped as a wrk timeout
 # (wrk leaves timed-out requests out of its latency figures).
 TIMEOUT = "10s"
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
-
-
-@dataclass(frozen=True)
-class WrkResult:
-    requests: int
-    requests_per_s: float
-    p50_ms: float
-    p99_ms: float
-    non_2xx: int
-    socket_errors: int
 
 
 def require_wrk() -> str:
@@ -42,7 +33,7 @@ def run_wrk(
     connections: int = 32,
     script: str | None = None,
     env: dict[str, str] | None = None,
-) -> WrkResult:
+) -> LoadResult:
     argv = [require_wrk(), "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", TIMEOUT]
     argv += ["--latency"]
     if script:
@@ -67,7 +58,7 @@ def _ms(text: str) -> float:
     return float(match[1]) * _UNITS[match[2]]
 
 
-def parse(output: str) -> WrkResult:
+def parse(output: str) -> LoadResult:
     def find(pattern: str, default: str | None = None) -> str:
         match = re.search(pattern, output, re.MULTILINE)
         if match:
@@ -79,7 +70,7 @@ def parse(output: str) -> WrkResult:
     errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    return WrkResult(
+    return LoadResult(
         requests=int(find(r"(\d+) requests in")),
         requests_per_s=float(find(r"Requests/sec:\s+([\d.]+)")),
         p50_ms=_ms(find(r"^\s*50%\s+(\S+)\s*$")),
