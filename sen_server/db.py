@@ -30,9 +30,19 @@ def create_engine(settings: ServerSettings) -> AsyncEngine:
         hide_parameters=True,
         pool_size=10,
         max_overflow=10,
-        # The need-to-know condition makes the planner's cost estimates large enough to
-        # trigger JIT compilation, which cost more than the query itself (bench/README.md).
-        connect_args={"server_settings": {"jit": "off"}},
+        connect_args={
+            "server_settings": {
+                # The need-to-know condition makes the planner's cost estimates large enough
+                # to trigger JIT compilation, which cost more than the query itself.
+                "jit": "off",
+                # asyncpg prepares every statement, and from its sixth run PostgreSQL may
+                # switch to a generic plan made for an average user. Readers are anything
+                # but average (an IROC watch officer holds most deliveries): a generic plan
+                # hashed all of one reader's deliveries to check 50 rows, 1 s instead of
+                # 1 ms (bench/README.md §3). Plan each run with its own values.
+                "plan_cache_mode": "force_custom_plan",
+            }
+        },
     )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 # JSON on SQLite, JSONB on PostgreSQL (one definition, ENGINEERING.md).
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
@@ -96,9 +96,21 @@ class AuthSession(SQLModel, table=True):
 
 
 class Report(SQLModel, table=True):
+    # Queue pages walk these in their order (newest first, the id breaking ties), one range
+    # per author, type or status, and stop after a page (sen_server.queues.service). The
+    # trailing columns let a range skip unpublished (or triaged) reports without reading
+    # the row.
+    __table_args__ = (
+        sa.Index("ix_report_author_updated", "author_id", "updated_at", "id"),
+        sa.Index("ix_report_author_status_updated", "author_id", "status", "updated_at", "id"),
+        sa.Index("ix_report_type_submitted", "type", "submitted_at", "id", "status"),
+        sa.Index("ix_report_type_updated", "type", "updated_at", "id", "status", "triage_status"),
+        sa.Index("ix_report_program_type_updated", "program", "type", "updated_at", "id", "status"),
+        sa.Index("ix_report_status_updated", "status", "updated_at", "id"),
+    )
     id: str = Field(primary_key=True, max_length=32)  # e.g. SIR-2026-000042
-    type: str = Field(max_length=16, index=True)
-    status: str = Field(max_length=16, index=True)
+    type: str = Field(max_length=16)
+    status: str = Field(max_length=16)
     version: int = 1
     title: str = Field(default="", max_length=300)
     marking: str = Field(max_length=100)
@@ -109,7 +121,7 @@ class Report(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=utc_column(index=True))
     submitted_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     late: bool = False
-    author_id: int = Field(foreign_key="user.id", index=True)
+    author_id: int = Field(foreign_key="user.id")
     author_office_id: int | None = Field(default=None, foreign_key="office.id", index=True)
     program: str = Field(max_length=8)
     review_comment: str | None = Field(default=None, max_length=4000)
@@ -178,12 +190,24 @@ class AuditCheckpoint(SQLModel, table=True):
 
 
 class Delivery(SQLModel, table=True):
-    """One recipient's copy of a submitted report: new → read → acknowledged."""
+    """One recipient's copy of a submitted report: new → read → acknowledged.
 
-    __table_args__ = (sa.UniqueConstraint("report_id", "user_id"),)
+    It also carries the report's type and its two sort keys, copied at routing and kept in
+    step whenever the report changes (``routing.service.sync_delivery_keys``), so that a
+    reader's queue is one range scan of the reader's own deliveries, newest first, instead
+    of a join over every report."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("report_id", "user_id"),
+        sa.Index("ix_delivery_user_submitted", "user_id", "report_submitted_at", "report_id"),
+        sa.Index("ix_delivery_user_updated", "user_id", "report_updated_at", "report_id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     report_id: str = Field(foreign_key="report.id", index=True, max_length=32)
-    user_id: int = Field(foreign_key="user.id", index=True)
+    user_id: int = Field(foreign_key="user.id")
+    report_type: str = Field(max_length=16)
+    report_submitted_at: datetime = Field(sa_column=utc_column())
+    report_updated_at: datetime = Field(sa_column=utc_column())
     state: str = Field(default="new", max_length=16)  # new | read | acknowledged
     # Why this user received it: "office:<code>", "manual", "broadcast".
     reason: str = Field(default="", max_length=80)
@@ -191,6 +215,29 @@ class Delivery(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column())
     read_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     acknowledged_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+def unread_delivery() -> sa.ColumnElement[bool]:
+    """A delivery its recipient has not seen as it is now: never opened, or amended since.
+
+    Written with a literal, not a bound parameter, so that both databases can match it to
+    the partial index below (a planner cannot prove ``state = ?`` implies ``state = 'new'``).
+    """
+    return sa.or_(
+        col(Delivery.state) == sa.literal_column("'new'"), col(Delivery.updated) == sa.true()
+    )
+
+
+# Unread counts walk only the unread deliveries of one reader (of some types, in a window).
+sa.Index(
+    "ix_delivery_unread",
+    col(Delivery.user_id),
+    col(Delivery.report_type),
+    col(Delivery.report_submitted_at),
+    col(Delivery.report_id),
+    sqlite_where=unread_delivery(),
+    postgresql_where=unread_delivery(),
+)
 
 
 class RoutingRule(SQLModel, table=True):

@@ -22,6 +22,11 @@ def short_when(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%m-%d %H:%MZ")
 
 
+def count(value: int, exact: bool = True) -> str:
+    """A count as people read it: "1,204", or "1,000+" where the server stopped counting."""
+    return f"{value:,}" + ("" if exact else "+")
+
+
 def words(value: str) -> str:
     """An enum value as words: "assault_on_employee" -> "assault on employee"."""
     return value.replace("_", " ")

@@ -288,18 +288,26 @@ class QueueItem(ReportSummary):
     allowed_actions: list[ReportAction] = []
 
 
-class QueuePage(BaseModel):
+class QueueCount(BaseModel):
+    """How many rows a queue holds and how many of them are unread. Counting stops at a
+    bound (the server's, e.g. 10,000): ``total_exact`` False means "more than ``total``",
+    which a client shows as "10,000+"; likewise ``unread_exact``."""
+
+    total: int
+    unread: int
+    total_exact: bool = True
+    unread_exact: bool = True
+
+
+class QueuePage(QueueCount):
+    """One page of a queue, newest first. ``next_cursor`` asks for the page after this one
+    (``?cursor=…``); None: this is the last page. A client that pages backward keeps the
+    cursors it followed."""
+
     queue: QueueName
     items: list[QueueItem]
-    total: int
-    unread: int
-    next_offset: int | None = None
+    next_cursor: str | None = None
     limit: int
-
-
-class QueueCount(BaseModel):
-    total: int
-    unread: int
 
 
 class DeliveryPublic(BaseModel):

@@ -8,6 +8,7 @@ from litestar.params import Parameter
 
 from sen_server.errors import ApiError
 from sen_server.http.dependencies import CallerDep, UnitDep
+from sen_server.queues.cursor import MAX_CURSOR
 from sen_server.queues.service import QueueFilters, queue_counts, queue_page
 from shared.enums import Priority, QueueName, ReportStatus, ReportType
 from shared.schemas import MAX_PAGE, QueueCount, QueuePage
@@ -34,11 +35,12 @@ class QueueController(Controller):
         office: Annotated[str | None, Parameter(max_length=40)] = None,
         since: datetime | None = None,
         until: datetime | None = None,
-        offset: Annotated[int, Parameter(ge=0, le=10_000_000)] = 0,
+        cursor: Annotated[str | None, Parameter(max_length=MAX_CURSOR)] = None,
         limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 50,
     ) -> QueuePage:
-        """One page of a queue, newest first, with the unread count."""
+        """One page of a queue, newest first, with its (bounded) total and unread count;
+        ``cursor`` is the previous page's ``next_cursor``."""
         if queue not in QueueName._value2member_map_:
             raise ApiError(404, "not_found", f"No such queue; try one of {', '.join(QueueName)}.")
         filters = QueueFilters(type, status, priority, office, since, until)
-        return await queue_page(unit, caller, QueueName(queue), filters, offset, limit)
+        return await queue_page(unit, caller, QueueName(queue), filters, cursor, limit)

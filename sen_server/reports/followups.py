@@ -20,7 +20,7 @@ from sen_server.reports.common import (
     version_conflict,
 )
 from sen_server.reports.search import index_report
-from sen_server.routing.service import mark_updated, my_delivery
+from sen_server.routing.service import mark_updated, my_delivery, sync_delivery_keys
 from sen_server.unit import UnitOfWork
 from shared.catalogue import get_type
 from shared.diff import differences
@@ -127,6 +127,7 @@ async def close_report(
     report.version += 1
     report.updated_at = now
     unit.session.add(report)
+    await sync_delivery_keys(unit, report)
     unit.session.add(snapshot(report, caller.id, now, reason="closed"))
     unit.emit(report_event(EventKind.REPORT_UPDATED, report))
     unit.audit(report_entry(AuditAction.REPORT_CLOSE, report_id, version=report.version))

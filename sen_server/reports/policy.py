@@ -6,11 +6,18 @@ and the event stream alike, so a list can never show what a detail view would re
 what a reader may do (``allowed_actions``). The handlers enforce exactly what
 ``allowed_actions`` answers, and the client shows it. Everything not granted is denied
 (SPEC §1).
+
+The read rule is kept as a list of grants (``read_grants``), each a set of reports an index
+can find (by status, type, author, program, or the reader's own deliveries) and
+``read_condition`` is their OR. Lists that must not scan every report ask the rule in
+those terms: whether one grant covers a whole set (``reads_whole``: the IROC queue for a
+watch officer) or which grants can meet it (``grants_meeting``), and list the set under
+each (sen_server.queues.service).
 """
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_
+from sqlalchemy import ColumnElement, and_, exists, false, or_, true
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -75,50 +82,150 @@ async def reader_facts(session: AsyncSession, caller: Caller) -> ReaderFacts:
     return ReaderFacts(frozenset(int(i) for i in supervised if i is not None), offices)
 
 
-def read_condition(caller: Caller, facts: ReaderFacts) -> ColumnElement[bool]:
+@dataclass(frozen=True)
+class ReportSet:
+    """A set of reports described in the read rule's own terms, so that the rule can say
+    whether it grants the whole set (a queue, say) or which of its grants can meet it.
+    ``None`` means "any"; ``authored`` True: written by the caller, False: never by them."""
+
+    statuses: frozenset[str] | None = None
+    types: frozenset[str] | None = None
+    authored: bool | None = None
+    delivered: bool = False  # only reports delivered to the caller
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One way a caller comes to read a report; the read rule is the OR of a caller's grants.
+
+    A grant says what an index can find (statuses, types, authors, programs, the caller's own
+    deliveries) and, in ``only``, any further condition on the report's columns. ``None``
+    means "any"."""
+
+    statuses: frozenset[str] | None = None
+    types: frozenset[str] | None = None
+    authors: frozenset[int] | None = None
+    programs: frozenset[str] | None = None
+    delivered_to: int | None = None  # reports delivered to this user
+    only: ColumnElement[bool] | None = None
+
+    def condition(self) -> ColumnElement[bool]:
+        """The grant as one condition on ``Report`` (a delivery as an EXISTS)."""
+        parts = self.conditions()
+        return and_(*parts) if parts else true()
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        parts: list[ColumnElement[bool]] = []
+        if self.statuses is not None:
+            parts.append(col(Report.status).in_(sorted(self.statuses)))
+        if self.types is not None:
+            parts.append(col(Report.type).in_(sorted(self.types)))
+        if self.authors is not None:
+            parts.append(col(Report.author_id).in_(sorted(self.authors)))
+        if self.programs is not None:
+            parts.append(col(Report.program).in_(sorted(self.programs)))
+        if self.delivered_to is not None:
+            parts.append(
+                exists().where(
+                    col(_GRANTED.report_id) == col(Report.id),
+                    col(_GRANTED.user_id) == self.delivered_to,
+                )
+            )
+        if self.only is not None:
+            parts.append(self.only)
+        return parts
+
+    def covers(self, wanted: ReportSet, me: int) -> bool:
+        """Every report of ``wanted`` is granted by this grant alone."""
+        return (
+            self.only is None
+            and self.programs is None  # a set never names programs
+            and _within(wanted.statuses, self.statuses)
+            and _within(wanted.types, self.types)
+            and (self.authors is None or (wanted.authored is True and me in self.authors))
+            and (self.delivered_to is None or wanted.delivered)
+        )
+
+    def meets(self, wanted: ReportSet, me: int) -> bool:
+        """This grant may grant some report of ``wanted`` (False only when it cannot)."""
+        if not (_overlap(wanted.statuses, self.statuses) and _overlap(wanted.types, self.types)):
+            return False
+        own_only = self.authors == frozenset({me})
+        if wanted.authored is True and self.authors is not None and me not in self.authors:
+            return False
+        if wanted.authored is False and own_only:
+            return False
+        # Routing never delivers a report to its author (SPEC §4, routing.recipients).
+        if wanted.authored is True and self.delivered_to is not None:
+            return False
+        return not (wanted.delivered and own_only)
+
+
+def _within(inner: frozenset[str] | None, outer: frozenset[str] | None) -> bool:
+    return outer is None or (inner is not None and inner <= outer)
+
+
+def _overlap(one: frozenset[str] | None, other: frozenset[str] | None) -> bool:
+    return one is None or other is None or bool(one & other)
+
+
+# One alias for every call, so that a query which also joins Delivery (the queues) keeps
+# the grant's subquery its own FROM instead of correlating it away.
+_GRANTED = aliased(Delivery, name="granted_delivery")
+
+
+def read_grants(caller: Caller, facts: ReaderFacts) -> list[Grant]:
+    """Every way this caller reads reports (SPEC §1); none for roles that read no content."""
     if caller.roles <= CONTENT_BLIND_ROLES:
-        return false()
+        return []
     me = caller.id
-    # An alias, so that a query which also joins Delivery (the queues) keeps this
-    # subquery's own FROM instead of correlating it away.
-    granted = aliased(Delivery, name="granted_delivery")
-    published = col(Report.status).in_(PUBLISHED)
-    grants: list[ColumnElement[bool]] = [
-        col(Report.author_id) == me,
-        and_(
-            published,
-            exists().where(col(granted.report_id) == col(Report.id), col(granted.user_id) == me),
-        ),
-        and_(published, col(Report.type) == T.SPOT),
+    published = frozenset(PUBLISHED)
+    grants = [
+        Grant(authors=frozenset({me})),
+        Grant(statuses=published, delivered_to=me),
+        Grant(statuses=published, types=frozenset({T.SPOT})),
     ]
     # A named supervisor reviews and reads their people's reports, whatever their role
     # (the demo's SAC supervises a group supervisor); other supervisors up the office chain
     # may review too.
-    reviewable = or_(
-        col(Report.author_id).in_(facts.supervised_ids),
-        col(Report.author_office_id).in_(facts.review_offices),
-    )
-    grants.append(and_(col(Report.status) == S.IN_REVIEW, reviewable))
-    grants.append(and_(published, col(Report.author_id).in_(facts.supervised_ids)))
+    if facts.supervised_ids or facts.review_offices:
+        reviewable = or_(
+            col(Report.author_id).in_(sorted(facts.supervised_ids)),
+            col(Report.author_office_id).in_(sorted(facts.review_offices)),
+        )
+        grants.append(Grant(statuses=frozenset({S.IN_REVIEW}), only=reviewable))
+    if facts.supervised_ids:
+        grants.append(Grant(statuses=published, authors=facts.supervised_ids))
     for role, types in ROLE_READS.items():
         if caller.has(role):
-            grants.append(and_(published, col(Report.type).in_(types)))
+            grants.append(Grant(statuses=published, types=frozenset(types)))
     if caller.has(Role.HQ_AGENT):
         program = caller.user.program
         # OPPRED never widens beyond HSI headquarters (SPEC §1).
-        hq_types = [t for t in T if t != T.OPPRED or program == Program.HSI]
-        grants.append(
-            and_(published, col(Report.program) == program, col(Report.type).in_(hq_types))
-        )
+        hq_types = frozenset(t for t in T if t != T.OPPRED or program == Program.HSI)
+        grants.append(Grant(statuses=published, types=hq_types, programs=frozenset({program})))
     if caller.has(Role.HSI_INTEL):
-        grants.append(
-            and_(
-                published,
-                col(Report.type) == T.ERO_LEAD,
-                col(Report.triage_status) == "flagged_for_hsi",
-            )
-        )
-    return or_(*grants)
+        flagged = col(Report.triage_status) == "flagged_for_hsi"
+        grants.append(Grant(statuses=published, types=frozenset({T.ERO_LEAD}), only=flagged))
+    return grants
+
+
+def read_condition(caller: Caller, facts: ReaderFacts) -> ColumnElement[bool]:
+    grants = read_grants(caller, facts)
+    return or_(*(g.condition() for g in grants)) if grants else false()
+
+
+def reads_whole(caller: Caller, facts: ReaderFacts, wanted: ReportSet) -> bool:
+    """Whether one of the caller's grants covers every report of ``wanted`` (the IROC
+    queue for a watch officer, "my queue" for anyone): then listing the set needs no
+    per-report check beyond the set's own condition."""
+    return any(g.covers(wanted, caller.id) for g in read_grants(caller, facts))
+
+
+def grants_meeting(caller: Caller, facts: ReaderFacts, wanted: ReportSet) -> list[Grant]:
+    """The caller's grants that can grant a report of ``wanted``: a list of the set the
+    caller may read is the union of the set under each of these."""
+    return [g for g in read_grants(caller, facts) if g.meets(wanted, caller.id)]
 
 
 async def readable_report(session: AsyncSession, caller: Caller, report_id: str) -> Report | None:
@@ -132,8 +239,11 @@ async def readable_report_ids(session: AsyncSession, caller: Caller, ids: set[st
     if not ids:
         return set()
     facts = await reader_facts(session, caller)
-    statement = select(Report.id).where(col(Report.id).in_(ids), read_condition(caller, facts))
-    return set((await session.exec(statement)).all())
+    # The rule is selected, not filtered on: next to many ids in a WHERE, SQLite would walk
+    # the rule's OR branches by index instead of looking the ids up by key.
+    readable = read_condition(caller, facts).label("readable")
+    rows = (await session.exec(select(Report.id, readable).where(col(Report.id).in_(ids)))).all()
+    return {report_id for report_id, allowed in rows if allowed}
 
 
 def must_mask(caller: Caller, report: Report) -> bool:

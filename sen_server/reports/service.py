@@ -208,6 +208,7 @@ async def _publish(unit: UnitOfWork, caller: Caller, report: Report, now: dateti
     spec = get_type(report.type)
     report.status = S.SUBMITTED
     report.submitted_at = now
+    report.updated_at = now  # before routing: the deliveries copy both
     report.review_comment = None
     if spec.late_after_hours is not None and report.event_at is not None:
         report.late = now - report.event_at > timedelta(hours=spec.late_after_hours)

@@ -1,6 +1,9 @@
 """Report rows → wire schemas. Masking happens here, at the edge, for every reader."""
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlmodel import col
 
 from sen_server.models import Office, Report, ReportVersion, User
 from shared.catalogue import get_type
@@ -45,22 +48,63 @@ def report_public(
     )
 
 
-def report_summary(report: Report, author: str, office: str | None) -> ReportSummary:
-    return ReportSummary(
-        id=report.id,
-        type=ReportType(report.type),
-        status=ReportStatus(report.status),
-        version=report.version,
-        title=report.title,
-        priority=Priority(report.priority),
-        author=author,
-        author_office=office,
-        event_at=report.event_at,
-        created_at=report.created_at,
-        updated_at=report.updated_at,
-        submitted_at=report.submitted_at,
-        late=report.late,
+class Envelope(Protocol):
+    """What a summary shows of a report: a Report, or a row of ``ENVELOPE`` columns."""
+
+    id: str
+    type: str
+    status: str
+    version: int
+    title: str
+    priority: str
+    event_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    late: bool
+
+
+# The columns a summary shows: selected on their own, a list of rows loads no bodies and
+# builds no ORM objects.
+ENVELOPE: tuple[Any, ...] = tuple(
+    col(column)
+    for column in (
+        Report.id,
+        Report.type,
+        Report.status,
+        Report.version,
+        Report.title,
+        Report.priority,
+        Report.event_at,
+        Report.created_at,
+        Report.updated_at,
+        Report.submitted_at,
+        Report.late,
     )
+)
+
+
+def summary_fields(report: Envelope, author: str, office: str | None) -> dict[str, Any]:
+    """The fields of a ``ReportSummary`` (and of the schemas that extend it)."""
+    return {
+        "id": report.id,
+        "type": ReportType(report.type),
+        "status": ReportStatus(report.status),
+        "version": report.version,
+        "title": report.title,
+        "priority": Priority(report.priority),
+        "author": author,
+        "author_office": office,
+        "event_at": report.event_at,
+        "created_at": report.created_at,
+        "updated_at": report.updated_at,
+        "submitted_at": report.submitted_at,
+        "late": report.late,
+    }
+
+
+def report_summary(report: Envelope, author: str, office: str | None) -> ReportSummary:
+    return ReportSummary(**summary_fields(report, author, office))
 
 
 def version_public(

@@ -9,11 +9,17 @@ from sen_server.events.store import report_event
 from sen_server.models import Delivery, Report
 from sen_server.routing.recipients import resolve_recipients
 from sen_server.unit import UnitOfWork
-from shared.enums import DeliveryState, EventKind, ReportType
+from shared.enums import DeliveryState, EventKind, ReportStatus, ReportType
+
+# Deliveries are written when a report is published (``route_report``, from
+# ``reports.service._publish``) and no transition leaves these statuses, so every delivered
+# report is in one of them: a walk over deliveries needs no look at the report's status.
+DELIVERED_STATUSES = frozenset({ReportStatus.SUBMITTED, ReportStatus.CLOSED})
 
 
 async def route_report(unit: UnitOfWork, report: Report) -> list[int]:
-    """Resolve recipients and write one delivery each. Returns the recipient user ids."""
+    """Resolve recipients and write one delivery each, carrying the report's type and sort
+    keys (stamped before routing). Returns the recipient user ids."""
     now = unit.runtime.now()
     recipients = await resolve_recipients(unit.session, report)
     existing = set(
@@ -28,6 +34,9 @@ async def route_report(unit: UnitOfWork, report: Report) -> list[int]:
             Delivery(
                 report_id=report.id,
                 user_id=recipient.user.id or 0,
+                report_type=report.type,
+                report_submitted_at=report.submitted_at or now,
+                report_updated_at=report.updated_at,
                 reason=recipient.reason,
                 created_at=now,
             )
@@ -56,9 +65,21 @@ async def mark_read(session: AsyncSession, report_id: str, user_id: int, now: da
 async def mark_updated(unit: UnitOfWork, report: Report) -> None:
     """An amendment: every recipient sees the report as updated."""
     await unit.session.exec(
-        update(Delivery).where(col(Delivery.report_id) == report.id).values(updated=True)
+        update(Delivery)
+        .where(col(Delivery.report_id) == report.id)
+        .values(updated=True, report_updated_at=report.updated_at)
     )
     unit.emit(report_event(EventKind.REPORT_UPDATED, report))
+
+
+async def sync_delivery_keys(unit: UnitOfWork, report: Report) -> None:
+    """A delivered report changed without being amended (closed): its deliveries' copy of
+    ``updated_at`` follows, so that the recipients' queues keep it in its place."""
+    await unit.session.exec(
+        update(Delivery)
+        .where(col(Delivery.report_id) == report.id)
+        .values(report_updated_at=report.updated_at)
+    )
 
 
 async def my_delivery(unit: UnitOfWork, report_id: str, user_id: int) -> Delivery | None:

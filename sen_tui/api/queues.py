@@ -9,10 +9,13 @@ from shared.schemas import QueueCount, QueuePage
 
 class QueuesApi(ApiBase):
     async def queue(
-        self, name: QueueName, *, offset: int = 0, limit: int = 50, **filters: Any
+        self, name: QueueName, *, cursor: str | None = None, limit: int = 50, **filters: Any
     ) -> QueuePage:
-        """One page of a queue, newest first, with its unread count."""
-        return await self._get(f"/queues/{name}", QueuePage, offset=offset, limit=limit, **filters)
+        """One page of a queue, newest first, with its unread count: the first page, or the
+        one after ``cursor`` (a page's ``next_cursor``)."""
+        if cursor is not None:
+            filters["cursor"] = cursor
+        return await self._get(f"/queues/{name}", QueuePage, limit=limit, **filters)
 
     async def queue_counts(self) -> dict[str, QueueCount]:
         """Totals and unread counts of each queue the user has."""

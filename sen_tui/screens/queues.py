@@ -4,7 +4,8 @@ over a page of the selected queue.
 Which queues, and what the user may do (write a report, search, acknowledge a row), comes
 from ``/me`` and from each row's ``allowed_actions``: this screen keeps no rule of its own.
 The queue refreshes in place when a live event arrives, keeping the cursor on the same
-report.
+report. Pages come from the server by cursor (``]`` follows the page's ``next_cursor``); to
+go back (``[``) the screen keeps the cursors it followed, one per page.
 """
 
 from textual import on, work
@@ -13,6 +14,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static, Tab, Tabs
 
 from sen_tui.api import ApiError
+from sen_tui.formatting import count
 from sen_tui.live import ConnectionState
 from sen_tui.modals.pick_type import PickTypeModal
 from sen_tui.screens.report_detail import ReportDetailScreen
@@ -52,7 +54,8 @@ class QueuesScreen(WorkspaceScreen):
         super().__init__(session, workspace)
         self.queues: list[QueueRef] = list(workspace.queues)
         self.current = self.queues[0] if self.queues else None
-        self.page_offset = 0
+        self.cursor: str | None = None  # the page shown starts after this (None: the first)
+        self.earlier: list[str | None] = []  # the cursors of the pages before it, in order
         self.page: QueuePage | None = None
         self._refresh_pending = False
 
@@ -84,12 +87,11 @@ class QueuesScreen(WorkspaceScreen):
         if self.current is None:
             return
         client = self.session.client
-        page = await client.queue(
-            self.current.name, offset=self.page_offset, limit=self.session.settings.page_size
-        )
-        if page.total and self.page_offset >= page.total:  # the page emptied under us
-            self.page_offset = max(0, page.total - page.limit)
-            page = await client.queue(self.current.name, offset=self.page_offset, limit=page.limit)
+        limit = self.session.settings.page_size
+        page = await client.queue(self.current.name, cursor=self.cursor, limit=limit)
+        while not page.items and self.earlier:  # the page emptied under us: step back
+            self.cursor = self.earlier.pop()
+            page = await client.queue(self.current.name, cursor=self.cursor, limit=limit)
         self.page = page
         self.query_one(QueueTable).show(page.items)
         self.refresh_bindings()
@@ -104,18 +106,25 @@ class QueuesScreen(WorkspaceScreen):
             # An empty tab says what it holds and why it is empty, in the server's words.
             text = f"{queue.label}: {queue.help or 'nothing here.'}"
         else:
-            first, last = self.page_offset + 1, self.page_offset + len(page.items)
-            pages = max(1, -(-page.total // page.limit))
-            number = self.page_offset // page.limit + 1
-            text = f"{first}-{last} of {page.total} · page {number}/{pages}"
-            text += f" · {page.unread} unread · {LEGEND}"
+            # Rows before this page: as many as the pages stepped over held, give or take the
+            # reports that came and went since (cursors keep the place, not the number).
+            number = len(self.earlier) + 1
+            first = (number - 1) * page.limit + 1
+            last = first + len(page.items) - 1
+            text = f"{first:,}-{last:,} of {count(page.total, page.total_exact)} · page {number}"
+            if page.total_exact:  # the number of pages is known
+                text += f"/{max(number, -(-page.total // page.limit))}"
+            text += f" · {count(page.unread, page.unread_exact)} unread · {LEGEND}"
         self.query_one("#queue-status", Static).update(text)
 
     def show_counts(self, counts: dict[str, QueueCount]) -> None:
         for queue in self.queues:
-            count = counts.get(queue.name)
             tab = self.query_one(f"#queue-{queue.name}", Tab)
-            tab.label = f"{queue.label} ({count.unread})" if count and count.unread else queue.label
+            counted = counts.get(queue.name)
+            if counted and counted.unread:
+                tab.label = f"{queue.label} ({count(counted.unread, counted.unread_exact)})"
+            else:
+                tab.label = queue.label
 
     def refresh_soon(self) -> None:
         if not self._refresh_pending:
@@ -145,7 +154,7 @@ class QueuesScreen(WorkspaceScreen):
         name = (event.tab.id or "").removeprefix("queue-")
         queue = next((q for q in self.queues if q.name == name), None)
         if queue is not None and queue != self.current:
-            self.current, self.page_offset = queue, 0
+            self.current, self.cursor, self.earlier = queue, None, []
             self.load_page()
 
     def action_show_queue(self, index: int) -> None:
@@ -155,9 +164,12 @@ class QueuesScreen(WorkspaceScreen):
     def action_page(self, step: int) -> None:
         if self.page is None:
             return
-        offset = self.page_offset + step * self.page.limit
-        if 0 <= offset < max(self.page.total, 1):
-            self.page_offset = offset
+        if step > 0 and self.page.next_cursor is not None:
+            self.earlier.append(self.cursor)
+            self.cursor = self.page.next_cursor
+            self.load_page()
+        elif step < 0 and self.earlier:
+            self.cursor = self.earlier.pop()
             self.load_page()
 
     def action_refresh(self) -> None:
@@ -191,8 +203,8 @@ class QueuesScreen(WorkspaceScreen):
             page, step = self.page, parameters[0] if parameters else 0
             if page is None:
                 return None
-            ahead = self.page_offset + page.limit < page.total
-            return (ahead if step == 1 else self.page_offset > 0) or None
+            ahead = page.next_cursor is not None
+            return (ahead if step == 1 else bool(self.earlier)) or None
         if action == "refresh":
             return self.current is not None
         return True

@@ -21,7 +21,7 @@ from sen_tui.app import SenApp
 from sen_tui.commands import command_title
 from sen_tui.credentials import MEMORY_ONLY_NOTICE, TokenStore
 from sen_tui.demo import parse_accounts
-from sen_tui.formatting import shown
+from sen_tui.formatting import count, shown
 from sen_tui.widgets.form_values import from_text, parse_datetime, to_text
 from shared.fields import FieldKind
 
@@ -111,6 +111,12 @@ def test_values_in_a_version_diff_read_on_one_line() -> None:
     assert shown(["SIR-2026-000001", "SPOT-2026-000002"]) == "SIR-2026-000001, SPOT-2026-000002"
     assert shown("A narrative\nover   two lines") == "A narrative over two lines"
     assert shown("x" * 80, limit=10) == "x" * 9 + "…"
+
+
+def test_counts_read_with_separators_and_say_where_counting_stopped() -> None:
+    assert count(7) == "7"
+    assert count(1204) == "1,204"
+    assert count(1000, exact=False) == "1,000+"  # the server counts at most so far
 
 
 def test_demo_accounts_start_with_the_new_york_chain() -> None:

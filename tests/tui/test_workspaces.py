@@ -251,3 +251,50 @@ async def test_an_auditor_filters_pages_and_opens_audit_records(tui_server: Any,
         assert max(r.seq for r in table.records) < min(first)  # older, newest first
         await pilot.press("[")
         await wait_until(pilot, lambda: [r.seq for r in table.records] == first, "back")
+
+
+async def test_a_queue_pages_forward_and_back_and_keeps_its_place_as_reports_arrive(
+    tui_server: Any, api: Api
+) -> None:
+    """``]`` follows the server's cursor, ``[`` goes back through the pages seen; a report
+    that arrives meanwhile lands on the first page instead of shifting the one on screen."""
+    for n in range(11):
+        await api.spot("officer.lax", f"Paging SPOT {n}")
+    reader = "sdo.nyc"
+    held = await api.call(reader, "GET", "/queues/mine", params={"limit": 500})
+    ids = [item["id"] for item in held["items"]]
+    assert len(ids) > 10
+    app = make_app(tui_server.url, page_size=5)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await log_in_through_ui(pilot, reader)
+        screen = app.screen
+        assert isinstance(screen, QueuesScreen)
+
+        def shown() -> list[str]:
+            return [item.id for item in screen.page.items] if screen.page else []
+
+        def status() -> str:
+            return text_of(app, "#queue-status")
+
+        pages = -(-len(ids) // 5)
+        await wait_until(pilot, lambda: shown() == ids[:5], "the first page")
+        assert f"1-5 of {len(ids)} · page 1/{pages}" in status()
+        await pilot.press("]")
+        await wait_until(pilot, lambda: shown() == ids[5:10], "the second page")
+        assert f"6-10 of {len(ids)} · page 2/{pages}" in status()
+        # Someone submits a SPOT: the queue refreshes by itself, and this page stays put.
+        arrived = await api.spot("officer.lax", "A SPOT while paging")
+        await wait_until(pilot, lambda: f"of {len(ids) + 1}" in status(), "the new total")
+        assert shown() == ids[5:10]
+        for number in range(3, pages + 1):
+            await pilot.press("]")
+            rows = ids[5 * (number - 1) : 5 * number]
+            await wait_until(pilot, lambda rows=rows: shown() == rows, f"page {number}")
+        assert screen.check_action("page", (1,)) is None  # "]" dimmed on the last page
+        for number in range(pages - 1, 1, -1):
+            await pilot.press("[")
+            rows = ids[5 * (number - 1) : 5 * number]
+            await wait_until(pilot, lambda rows=rows: shown() == rows, f"back to page {number}")
+        await pilot.press("[")
+        await wait_until(pilot, lambda: shown() == [arrived["id"], *ids[:4]], "page one again")
+        assert screen.check_action("page", (-1,)) is None  # "[" dimmed on the first page
