@@ -22,6 +22,7 @@ class ApiError(Exception):
         errors: list[FieldError] | None = None,
         extra: dict[str, Any] | None = None,
         audit: AuditEntry | None = None,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(detail)
         self.status_code = status_code
@@ -30,6 +31,7 @@ class ApiError(Exception):
         self.errors = errors or []
         self.extra = extra
         self.audit = audit
+        self.retry_after = retry_after  # seconds, sent as Retry-After (429, 503)
 
     def body(self) -> ErrorBody:
         return ErrorBody(

@@ -33,6 +33,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from shared.dates import plausible_date
 from shared.diff import changed_names
 from shared.fields import FieldKind, FieldSpec, ReportTypeSpec
 from shared.schemas import FieldError
@@ -117,10 +118,13 @@ def _value_type(f: FieldSpec, model_name: str) -> Any:
             return Annotated[
                 AwareDatetime,
                 AfterValidator(lambda d: d.astimezone(UTC)),
+                AfterValidator(plausible_date),
                 BeforeValidator(_only(str, datetime)),
             ]
         case FieldKind.DATE:
-            return Annotated[date, BeforeValidator(_only(str, date))]
+            return Annotated[
+                date, AfterValidator(plausible_date), BeforeValidator(_only(str, date))
+            ]
         case FieldKind.INTEGER:
             return Annotated[StrictInt, Field(ge=f.min_value, le=f.max_value)]
         case FieldKind.DECIMAL:
