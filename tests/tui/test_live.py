@@ -32,7 +32,6 @@ from tests.support.tui import (
     wait_until,
 )
 
-
 # The server's heartbeat interval plus a few seconds (issue 10: it took ~55 s).
 NOTICE_WITHIN = HEARTBEAT_SECONDS + 8
 
