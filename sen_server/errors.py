@@ -48,5 +48,6 @@ def not_found(object_type: str = "report") -> ApiError:
 
 
 def validation_failed(errors: list[FieldError], detail: str = "") -> ApiError:
-    names = ", ".join(e.field for e in errors[:10])
+    # Labels, as the form shows them ("Subjects 1 · A-number"), never the wire's paths.
+    names = ", ".join(dict.fromkeys(e.label for e in errors[:10]))
     return ApiError(422, "validation_failed", detail or f"Please correct: {names}.", errors=errors)

@@ -25,6 +25,7 @@ from shared.enums import (
     Workspace,
     WorkspaceAction,
 )
+from shared.labels import humanize_path
 
 T = TypeVar("T")
 
@@ -73,6 +74,15 @@ class Strict(BaseModel):
 class FieldError(BaseModel):
     field: str  # dotted path, e.g. "body.subjects.0.a_number"
     message: str
+    # The field as a person knows it, e.g. "Subjects 1 · A-number" (see shared.labels).
+    label: str = ""
+
+    def model_post_init(self, _: Any) -> None:
+        if not self.label:
+            self.label = humanize_path(self.field)
+
+    def in_words(self) -> str:
+        return f"{self.label} {self.message}"
 
 
 class ErrorBody(BaseModel):

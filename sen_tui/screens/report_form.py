@@ -221,7 +221,7 @@ class ReportFormScreen(SenScreen[None]):
             return await self.conflict(exc.current_report, payload, explicit=explicit, retry=retry)
         if exc.field_errors:
             unplaced = self.form.show_errors(exc.field_errors)
-            extra = "; ".join(f"{e.field}: {e.message}" for e in unplaced)
+            extra = "; ".join(e.in_words() for e in unplaced)
             count = len(exc.field_errors)
             self.status(
                 f"Not saved: {count} problem{'s' * (count > 1)} at the marked fields."
