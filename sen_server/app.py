@@ -20,6 +20,7 @@ from sen_server.events.controller import EventController
 from sen_server.http.dependencies import DEPENDENCIES
 from sen_server.http.errors import EXCEPTION_HANDLERS
 from sen_server.http.headers import security_headers_middleware
+from sen_server.http.request_guard import request_guard_middleware
 from sen_server.jobs.registry import JobRegistry
 from sen_server.jobs.schedule import server_jobs
 from sen_server.queues.controller import QueueController
@@ -108,7 +109,11 @@ def create_app(
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[access_log_middleware, security_headers_middleware],
+        middleware=[
+            access_log_middleware,
+            security_headers_middleware,
+            request_guard_middleware(settings.max_body_bytes),
+        ],
         lifespan=[lifespan],
         state=State({"runtime": runtime}),
         request_max_body_size=settings.max_body_bytes,

@@ -54,6 +54,7 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
     import uvicorn
 
     from sen_server.app import create_app
+    from sen_server.http.protocol import MAX_HEADER_BYTES, BoundedH11Protocol
     from sen_server.migrate import upgrade
 
     upgrade(settings)
@@ -64,6 +65,9 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
         port=args.port,
         access_log=False,  # ours omits query strings, which may hold search terms
         server_header=False,  # no "server: uvicorn" banner for a prober to match
+        # Request heads bounded in size and in time (sen_server.http.protocol).
+        http=BoundedH11Protocol,
+        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         log_level="info",
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
@@ -315,6 +319,28 @@ def cmd_audit_checkpoint(_: argparse.Namespace, settings: ServerSettings) -> int
     return 0
 
 
+def cmd_audit_match_term(_: argparse.Namespace, settings: ServerSettings) -> int:
+    # Read from standard input, never the command line: ps and shell history keep argv.
+    suspected = sys.stdin.readline().strip()
+    if not suspected:
+        print("type the suspected search term on standard input", file=sys.stderr)
+        return 2
+
+    from sen_server.audit.term_match import searches_for
+
+    async def work(unit: UnitOfWork) -> list[Any]:
+        found = await searches_for(unit.session, unit.runtime.signer, suspected)
+        # The check itself is on the record (without the term).
+        unit.audit(AuditEntry(action=AuditAction.AUDIT_TERM_CHECK, details={"matches": len(found)}))
+        return found
+
+    found = asyncio.run(_with_unit(settings, work))
+    for record in found:
+        print(f"record {record.seq}  {record.at.isoformat()}  {record.actor}  {record.action}")
+    print(f"{len(found)} search(es) for that term")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sen-server", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -386,6 +412,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_parser("checkpoint", help="sign the chain head now").set_defaults(
         func=cmd_audit_checkpoint
     )
+    audit.add_parser(
+        "match-term", help="list the searches for a suspected term (read from stdin)"
+    ).set_defaults(func=cmd_audit_match_term)
     return parser
 
 

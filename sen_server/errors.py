@@ -22,6 +22,7 @@ class ApiError(Exception):
         errors: list[FieldError] | None = None,
         extra: dict[str, Any] | None = None,
         audit: AuditEntry | None = None,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(detail)
         self.status_code = status_code
@@ -30,6 +31,7 @@ class ApiError(Exception):
         self.errors = errors or []
         self.extra = extra
         self.audit = audit
+        self.retry_after = retry_after  # seconds, sent as Retry-After (429, 503)
 
     def body(self) -> ErrorBody:
         return ErrorBody(
@@ -46,5 +48,6 @@ def not_found(object_type: str = "report") -> ApiError:
 
 
 def validation_failed(errors: list[FieldError], detail: str = "") -> ApiError:
-    names = ", ".join(e.field for e in errors[:10])
+    # Labels, as the form shows them ("Subjects 1 · A-number"), never the wire's paths.
+    names = ", ".join(dict.fromkeys(e.label for e in errors[:10]))
     return ApiError(422, "validation_failed", detail or f"Please correct: {names}.", errors=errors)

@@ -297,3 +297,16 @@ class OutboxMessage(SQLModel, table=True):
     leased_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     finished_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     last_error: str | None = Field(default=None, max_length=500)
+
+
+class SourceWindow(SQLModel, table=True):
+    """How often one source address did one thing (tried to log on, sent a bad token) in
+    one fixed window of time, counted across every server instance: what the rate limits
+    read, and what a single audit record per source and window summarises."""
+
+    __tablename__ = "source_window"
+    kind: str = Field(primary_key=True, max_length=32)
+    source: str = Field(primary_key=True, max_length=64)
+    window_start: datetime = Field(sa_column=sa.Column(UTCDateTime(), primary_key=True))
+    count: int = 0
+    summarised: bool = False  # its audit summary is written (sen_server.auth.throttle)

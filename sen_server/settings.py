@@ -53,6 +53,12 @@ class ServerSettings(BaseSettings):
     lockout_window_minutes: int = 15
     lockout_minutes: int = 30
 
+    logons_per_minute_per_source: int = 60
+    """Logon attempts one address may make per minute, across instances (then 429)."""
+
+    rejected_tokens_per_minute_per_source: int = 120
+    """Requests with a bad token one address may make per minute (then 429)."""
+
     password_max_age_days: int = 90
     """0 turns forced rotation off (NIST SP 800-63B advises against it)."""
 

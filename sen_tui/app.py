@@ -35,6 +35,18 @@ class SenApp(SignInFlow, WorkspaceModes, IdleLock, LiveRelay):
         Binding("f1", "help", "Help", id="app.help"),
         Binding("ctrl+l", "lock", "Lock", id="session.lock", show=False),
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        # Focus moves here, in the order keys arrive, before the next key is handed to a
+        # widget: as a screen binding, Tab reached it only after the focused field had
+        # already been given every key typed after it ("AnaLopez" in First name).
+        Binding("tab", "focus_next", "Next field", id="app.next_field", show=False, priority=True),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            "Previous field",
+            id="app.previous_field",
+            show=False,
+            priority=True,
+        ),
     ]
 
     def on_mount(self) -> None:

@@ -55,9 +55,10 @@ class ClientSettings(BaseSettings):
     request_timeout_seconds: float = Field(default=15.0, gt=0)
     """How long one API call may take before the client reports the server unreachable."""
 
-    event_read_timeout_seconds: float = Field(default=45.0, gt=15)
-    """Silence on the live event stream after which it reconnects. The server sends a
-    heartbeat every 15 s, so this must stay above that."""
+    event_read_timeout_seconds: float = Field(default=20.0, gt=15)
+    """Silence on the live event stream after which the client says it is reconnecting.
+    The server sends something at least every 15 s (a heartbeat when there is nothing
+    else), so 5 s above that tells a frozen or cut-off server from a quiet one."""
 
     idle_lock_seconds: int | None = Field(default=None, ge=5)
     """Lock the screen after this much inactivity. Empty: the server's idle timeout."""

@@ -176,6 +176,8 @@ class AuditAction(StrEnum):
     PASSWORD_CHANGED = "auth.password_changed"  # noqa: S105 (an action name)
     RULES_ACKNOWLEDGED = "auth.rules_acknowledged"
     TOKEN_REJECTED = "auth.token_rejected"  # noqa: S105 (an action name)
+    RATE_LIMITED = "auth.rate_limited"
+    AUDIT_TERM_CHECK = "audit.term_check"
     REQUEST_DENIED = "request.denied"
     REPORT_CREATE = "report.create"
     REPORT_VIEW = "report.view"

@@ -7,8 +7,9 @@ unknown fields so that a typo is an error naming the field, not silently dropped
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
+from shared.dates import plausible_date
 from shared.enums import (
     AuditOutcome,
     DeliveryState,
@@ -24,6 +25,7 @@ from shared.enums import (
     Workspace,
     WorkspaceAction,
 )
+from shared.labels import humanize_path
 
 T = TypeVar("T")
 
@@ -42,13 +44,24 @@ def _whole_number_only(value: Any) -> Any:
     return value
 
 
+def _plausible_or_none(value: datetime | None) -> datetime | None:
+    return None if value is None else plausible_date(value)
+
+
 # The version an edit was based on; a stale one gets 409.
 VersionNumber = Annotated[int, BeforeValidator(_whole_number_only)]
 
 # A request's event time: ISO 8601 text with an offset, never a bare number or naive time.
-EventAt = Annotated[AwareDatetime | None, BeforeValidator(_datetime_text_only)]
+EventAt = Annotated[
+    AwareDatetime | None, AfterValidator(_plausible_or_none), BeforeValidator(_datetime_text_only)
+]
 
 MAX_PAGE = 500
+# Bounds on numbers a client sends, so that none reaches the database as an integer it
+# cannot hold (a 400 naming the parameter instead of a 500).
+MAX_VERSION = 2**31 - 1
+MAX_OFFSET = 10_000_000
+MAX_EVENT_ID = 2**63 - 1
 
 
 class Strict(BaseModel):
@@ -61,6 +74,15 @@ class Strict(BaseModel):
 class FieldError(BaseModel):
     field: str  # dotted path, e.g. "body.subjects.0.a_number"
     message: str
+    # The field as a person knows it, e.g. "Subjects 1 · A-number" (see shared.labels).
+    label: str = ""
+
+    def model_post_init(self, _: Any) -> None:
+        if not self.label:
+            self.label = humanize_path(self.field)
+
+    def in_words(self) -> str:
+        return f"{self.label} {self.message}"
 
 
 class ErrorBody(BaseModel):

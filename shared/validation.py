@@ -33,8 +33,10 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from shared.dates import plausible_date
 from shared.diff import changed_names
 from shared.fields import FieldKind, FieldSpec, ReportTypeSpec
+from shared.labels import label_of
 from shared.schemas import FieldError
 
 MAX_BODY_BYTES = 1024 * 1024  # SPEC §2: bodies over 1 MiB are refused
@@ -117,10 +119,13 @@ def _value_type(f: FieldSpec, model_name: str) -> Any:
             return Annotated[
                 AwareDatetime,
                 AfterValidator(lambda d: d.astimezone(UTC)),
+                AfterValidator(plausible_date),
                 BeforeValidator(_only(str, datetime)),
             ]
         case FieldKind.DATE:
-            return Annotated[date, BeforeValidator(_only(str, date))]
+            return Annotated[
+                date, AfterValidator(plausible_date), BeforeValidator(_only(str, date))
+            ]
         case FieldKind.INTEGER:
             return Annotated[StrictInt, Field(ge=f.min_value, le=f.max_value)]
         case FieldKind.DECIMAL:
@@ -209,7 +214,11 @@ def validate_body(
     if for_submit and isinstance(body, dict):
         seen = {e.field for e in errors}
         errors += [e for e in _missing_required(spec.fields, body, "body") if e.field not in seen]
-    return cleaned, errors
+    return cleaned, [_labelled(spec, e) for e in errors]
+
+
+def _labelled(spec: ReportTypeSpec, error: FieldError) -> FieldError:
+    return error.model_copy(update={"label": label_of(spec, error.field)})
 
 
 def _json_size(body: Any) -> int:
@@ -329,7 +338,7 @@ def validate_envelope_for_submit(
         article = _ARTICLE.get(spec.code, "a")
         message = f"{article} {spec.code} cannot be dated in the future"
         errors.append(FieldError(field="event_at", message=message))
-    return errors
+    return [_labelled(spec, e) for e in errors]
 
 
 def _as_utc(moment: datetime) -> datetime:

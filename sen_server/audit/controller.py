@@ -13,7 +13,7 @@ from sen_server.http.dependencies import UnitDep
 from sen_server.http.guards import allowed_by
 from sen_server.models import AuditRecord
 from shared.enums import AuditAction, AuditOutcome
-from shared.schemas import MAX_PAGE, AuditRecordPublic, Page
+from shared.schemas import MAX_OFFSET, MAX_PAGE, AuditRecordPublic, Page
 
 
 class AuditController(Controller):
@@ -31,7 +31,7 @@ class AuditController(Controller):
         outcome: AuditOutcome | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        offset: Annotated[int, Parameter(ge=0, le=MAX_OFFSET)] = 0,
         limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> Page[AuditRecordPublic]:
         """Newest first. Filters by actor, action (prefix), object, outcome and time."""

@@ -1,17 +1,21 @@
 """Ed25519 signatures over the chain head, with a key kept in a file outside the database.
 
 Someone who can rewrite the database can recompute every hash of a rewritten chain; they
-cannot forge a checkpoint signature without this key.
+cannot forge a checkpoint signature without this key. The same key, through HKDF, keys the
+digests of search terms kept in the audit log: without it, a digest of a searched A-number
+cannot be matched by trying every A-number (an unkeyed SHA-256 of one fell in seconds).
 """
 
 import base64
 import hashlib
+import hmac
 import os
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 
 def checkpoint_payload(seq: int, chain_hash: str) -> bytes:
@@ -25,6 +29,14 @@ class CheckpointSigner:
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
         self.key_id = hashlib.sha256(raw).hexdigest()[:16]
+        secret = private_key.private_bytes(
+            serialization.Encoding.Raw,
+            serialization.PrivateFormat.Raw,
+            serialization.NoEncryption(),
+        )
+        self._term_key = HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=None, info=b"sen search-term digests"
+        ).derive(secret)
 
     @classmethod
     def load_or_create(cls, path: Path) -> "CheckpointSigner":
@@ -45,6 +57,10 @@ class CheckpointSigner:
         with os.fdopen(fd, "wb") as handle:
             handle.write(pem)
         return cls(key)
+
+    def term_digest(self, terms: str) -> str:
+        """A keyed digest of search terms (normalised by the caller) for the audit log."""
+        return hmac.new(self._term_key, terms.encode(), hashlib.sha256).hexdigest()
 
     def sign(self, seq: int, chain_hash: str) -> str:
         return base64.b64encode(self._key.sign(checkpoint_payload(seq, chain_hash))).decode()

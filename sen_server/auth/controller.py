@@ -10,15 +10,24 @@ from litestar.status_codes import HTTP_200_OK
 from sen_server.accounts.views import user_public
 from sen_server.audit.writer import AuditActor, AuditEntry
 from sen_server.auth.gates import owes_password_change, owes_rules_acknowledgment
-from sen_server.auth.service import attempt_login, new_password_errors, set_password
+from sen_server.auth.passwords import hash_password_off_loop
+from sen_server.auth.service import (
+    account_turn,
+    attempt_login,
+    check_password,
+    new_password_errors,
+    set_password,
+)
 from sen_server.auth.sessions import revoke_user_sessions
 from sen_server.auth.texts import RULES_OF_BEHAVIOR, RULES_VERSION, SYSTEM_USE_NOTICE
+from sen_server.auth.throttle import Limit, count_try, too_many
 from sen_server.errors import ApiError, validation_failed
 from sen_server.http.caller import runtime_of, source_of
 from sen_server.http.dependencies import CallerDep, UnitDep
 from sen_server.models import User
 from sen_server.reports.policy import creatable_types
-from sen_server.unit import UnitOfWork
+from sen_server.runtime import Runtime
+from sen_server.unit import UnitOfWork, record_alone
 from sen_server.workspaces import workspaces_for
 from shared.enums import AuditAction
 from shared.schemas import (
@@ -52,41 +61,14 @@ class AuthController(Controller):
         self, request: Request[Any, Any, Any], state: State, data: JSONBody[LoginRequest]
     ) -> LoginResponse:
         runtime = runtime_of(state)
-        now, source = runtime.now(), source_of(request)
-        async with UnitOfWork(runtime, AuditActor(source=source)) as unit:
-            outcome = await attempt_login(
-                unit.session,
-                data.username,
-                data.password,
-                now=now,
-                settings=runtime.settings,
-                source=source,
-            )
-            user = outcome.user
-            # Only a successful logon acts as the user: a failed one may be anybody's guess,
-            # so it stays anonymous and names the username tried in its details.
-            if user is not None and outcome.auth is not None:
-                unit.actor = AuditActor(
-                    username=user.username,
-                    roles=tuple(sorted(user.roles)),
-                    session=outcome.auth.public_id,
-                    source=source,
-                )
-            if outcome.audit:
-                unit.audit(outcome.audit)
-            if user is None or outcome.token is None or outcome.auth is None:
-                response = None
-            else:
-                response = LoginResponse(
-                    token=outcome.token,
-                    expires_at=outcome.auth.expires_at,
-                    must_change_password=owes_password_change(user, now, runtime.settings),
-                    must_acknowledge_rules=owes_rules_acknowledgment(user, now, runtime.settings),
-                    user=await user_public(unit.session, user),
-                )
-        if response is None:
-            raise ApiError(401, "invalid_credentials", LOGIN_REFUSED)
-        return response
+        source = source_of(request)
+        refusal = too_many(runtime, Limit.LOGIN, await count_try(runtime, Limit.LOGIN, source))
+        if refusal is not None:
+            if refusal.audit is not None:
+                await record_alone(runtime, AuditActor(source=source), refusal.audit)
+            raise refusal
+        async with account_turn(data.username):
+            return await _log_in(runtime, data, source)
 
     @post("/auth/logout", status_code=HTTP_200_OK)
     async def logout(self, caller: CallerDep, unit: UnitDep) -> dict[str, str]:
@@ -121,11 +103,12 @@ class AuthController(Controller):
         self, caller: CallerDep, unit: UnitDep, data: JSONBody[PasswordChange]
     ) -> MePublic:
         user = await _fresh_user(unit, caller)
-        errors = new_password_errors(user, data.current_password, data.new_password)
+        errors = await new_password_errors(user, data.current_password, data.new_password)
         if errors:
             raise validation_failed(errors) from None
         now = unit.runtime.now()
-        set_password(user, data.new_password, now, temporary=False)
+        hashed = await hash_password_off_loop(data.new_password)
+        set_password(user, data.new_password, now, temporary=False, hashed=hashed)
         unit.session.add(user)
         # Other sessions of this user end: whoever else held one no longer may.
         await revoke_user_sessions(unit.session, user.id or 0, now, keep=caller.auth.id)
@@ -140,6 +123,47 @@ class AuthController(Controller):
     async def me(self, caller: CallerDep, unit: UnitDep) -> MePublic:
         """Who the caller is, what they owe, and the workspaces and queues they may open."""
         return await _me(unit, caller.user, caller)
+
+
+async def _log_in(runtime: Runtime, data: LoginRequest, source: str | None) -> LoginResponse:
+    async with runtime.read_sessions() as session:
+        checked = await check_password(session, data.username, data.password)
+    now = runtime.now()
+    async with UnitOfWork(runtime, AuditActor(source=source)) as unit:
+        outcome = await attempt_login(
+            unit.session,
+            data.username,
+            data.password,
+            checked,
+            now=now,
+            settings=runtime.settings,
+            source=source,
+        )
+        user = outcome.user
+        # Only a successful logon acts as the user: a failed one may be anybody's guess,
+        # so it stays anonymous and names the username tried in its details.
+        if user is not None and outcome.auth is not None:
+            unit.actor = AuditActor(
+                username=user.username,
+                roles=tuple(sorted(user.roles)),
+                session=outcome.auth.public_id,
+                source=source,
+            )
+        if outcome.audit:
+            unit.audit(outcome.audit)
+        if user is None or outcome.token is None or outcome.auth is None:
+            response = None
+        else:
+            response = LoginResponse(
+                token=outcome.token,
+                expires_at=outcome.auth.expires_at,
+                must_change_password=owes_password_change(user, now, runtime.settings),
+                must_acknowledge_rules=owes_rules_acknowledgment(user, now, runtime.settings),
+                user=await user_public(unit.session, user),
+            )
+    if response is None:
+        raise ApiError(401, "invalid_credentials", LOGIN_REFUSED)
+    return response
 
 
 async def _fresh_user(unit: UnitOfWork, caller: CallerDep) -> User:

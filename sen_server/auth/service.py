@@ -1,6 +1,9 @@
 """Logon, lockout, password change and rules acknowledgment (SPEC §10)."""
 
 import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -8,7 +11,12 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sen_server.audit.writer import AuditEntry
-from sen_server.auth.passwords import hash_password, password_problems, verify_password
+from sen_server.auth.passwords import (
+    hash_password,
+    hash_password_off_loop,
+    password_problems,
+    verify_password_off_loop,
+)
 from sen_server.auth.sessions import open_session
 from sen_server.models import AuthSession, LoginFailure, User
 from sen_server.settings import ServerSettings
@@ -24,10 +32,43 @@ class LoginOutcome:
     audit: AuditEntry | None = None
 
 
+@dataclass(frozen=True)
+class PasswordCheck:
+    """A password checked against the account's hash as it was read (None: no account)."""
+
+    password_hash: str | None
+    matches: bool
+    needs_rehash: bool
+
+
+# Logons of one account on this instance, one at a time: parallel guesses then each see the
+# failures before them, and the account locks after `lockout_threshold` of them.
+_account_turns: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+
+@asynccontextmanager
+async def account_turn(username: str) -> AsyncIterator[None]:
+    lock = _account_turns.get(username)
+    if lock is None:
+        lock = _account_turns[username] = asyncio.Lock()
+    async with lock:
+        yield
+
+
+async def check_password(session: AsyncSession, username: str, password: str) -> PasswordCheck:
+    """The Argon2 check, in a read transaction: no write lock is held for its ~0.1 s."""
+    stored = (
+        await session.exec(select(User.password_hash).where(User.username == username))
+    ).first()
+    matches, needs_rehash = await verify_password_off_loop(stored, password)
+    return PasswordCheck(stored, matches, needs_rehash)
+
+
 async def attempt_login(
     session: AsyncSession,
     username: str,
     password: str,
+    checked: PasswordCheck,
     *,
     now: datetime,
     settings: ServerSettings,
@@ -47,10 +88,9 @@ async def attempt_login(
             select(User).where(User.username == username).with_for_update(key_share=True)
         )
     ).first()
-    # Argon2 takes ~0.1 s of CPU: off the event loop, so other requests go on meanwhile.
-    matches, needs_rehash = await asyncio.to_thread(
-        verify_password, user.password_hash if user else None, password
-    )
+    # Checked before this transaction began (check_password); it counts only if the
+    # account's hash is still the one it was checked against.
+    matches = checked.matches and user is not None and user.password_hash == checked.password_hash
     if user is None:
         # The username tried is recorded (SPEC §9); it is not PII of a report subject.
         return LoginOutcome(
@@ -78,8 +118,8 @@ async def attempt_login(
                 details=details,
             ),
         )
-    if needs_rehash:
-        user.password_hash = hash_password(password)
+    if checked.needs_rehash:
+        user.password_hash = await hash_password_off_loop(password)
     user.locked_until = None
     user.failures_reset_at = now
     session.add(user)
@@ -116,9 +156,9 @@ async def _record_failure(
     return True
 
 
-def new_password_errors(user: User, current: str, new: str) -> list[FieldError]:
+async def new_password_errors(user: User, current: str, new: str) -> list[FieldError]:
     errors = []
-    matches, _ = verify_password(user.password_hash, current)
+    matches, _ = await verify_password_off_loop(user.password_hash, current)
     if not matches:
         errors.append(FieldError(field="current_password", message="is not correct"))
     for problem in password_problems(new, user.username):

@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from sen_server.audit.writer import AuditActor, AuditEntry
 from sen_server.auth.gates import owes_password_change, owes_rules_acknowledgment
 from sen_server.auth.sessions import find_session, needs_touch, session_problem, touch
+from sen_server.auth.throttle import Limit, count_try, too_many
 from sen_server.errors import ApiError
 from sen_server.models import AuthSession, User
 from sen_server.principal import Caller, roles_of
@@ -82,13 +83,24 @@ async def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Calle
         async with runtime.write_session() as session:
             await touch(session, found[0], now)
     if problem or found is None:
-        await record_alone(
-            runtime,
-            anonymous if found is None else _actor(found[1], found[0], source),
-            AuditEntry(
-                action=AuditAction.TOKEN_REJECTED, outcome="denied", details={"reason": problem}
-            ),
-        )
+        # Counted per source: the first rejection of a window is recorded now, the rest in
+        # one summary when the window closes (auth.throttle), so made-up tokens cannot grow
+        # the append-only audit table by a record each; past the limit, 429.
+        tries = await count_try(runtime, Limit.BAD_TOKEN, source)
+        refusal = too_many(runtime, Limit.BAD_TOKEN, tries)
+        actor = anonymous if found is None else _actor(found[1], found[0], source)
+        if refusal is not None:
+            if refusal.audit is not None:
+                await record_alone(runtime, actor, refusal.audit)
+            raise refusal
+        if tries == 1:
+            await record_alone(
+                runtime,
+                actor,
+                AuditEntry(
+                    action=AuditAction.TOKEN_REJECTED, outcome="denied", details={"reason": problem}
+                ),
+            )
         raise ApiError(401, problem, _TOKEN_PROBLEMS.get(problem, "Log in again."))
     auth, user = found
     caller = Caller(user=user, auth=auth, roles=roles_of(user), source=source)

@@ -31,16 +31,18 @@ REASONS = {
 }
 
 
-def _json(body: ErrorBody) -> Response[Any]:
+def _json(body: ErrorBody, headers: dict[str, str] | None = None) -> Response[Any]:
     return Response(
         content=body.model_dump(mode="json"),
         status_code=body.status_code,
         media_type=MediaType.JSON,
+        headers=headers,
     )
 
 
 def handle_api_error(_: Request[Any, Any, Any], exc: ApiError) -> Response[Any]:
-    return _json(exc.body())
+    retry = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+    return _json(exc.body(), retry)
 
 
 # Litestar's own message for a missing query/path/header parameter; its detail goes on to
@@ -94,6 +96,7 @@ def _value_free(message: Any) -> str:
             return replacement
     for marker in (" - at ", ", got ", "input_value"):
         text = text.split(marker)[0]
+    text = text.removeprefix("Value error, ")  # pydantic's prefix for a validator's message
     if text.startswith("'") and text.endswith("'"):  # a bare KeyError: the body is missing
         return "is required"
     return text[:200]

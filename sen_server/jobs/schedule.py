@@ -2,6 +2,7 @@
 exports registers its outbox handler here; tests build their own registry."""
 
 from sen_server.audit.writer import checkpoint_head
+from sen_server.auth.throttle import WINDOW, summarise_windows
 from sen_server.jobs.registry import JobRegistry
 from sen_server.runtime import Runtime
 
@@ -23,4 +24,13 @@ def server_jobs() -> JobRegistry:
         lambda runtime: runtime.settings.audit_checkpoint_seconds,
         sign_audit_head,
     )
+    jobs.every(
+        "source window summaries",
+        lambda _: WINDOW.total_seconds(),
+        _summarise_windows,
+    )
     return jobs
+
+
+async def _summarise_windows(runtime: Runtime) -> None:
+    await summarise_windows(runtime)

@@ -15,6 +15,7 @@ from shared.enums import Priority, ReportStatus, ReportType
 from shared.fields import Catalogue, ReportTypeSpec
 from shared.schemas import (
     MAX_PAGE,
+    MAX_VERSION,
     AmendRequest,
     FieldError,
     Page,
@@ -104,7 +105,7 @@ class ReportController(Controller):
         caller: CallerDep,
         unit: UnitDep,
         report_id: ReportId,
-        base_version: Annotated[int, Parameter(ge=1)],
+        base_version: Annotated[int, Parameter(ge=1, le=MAX_VERSION)],
     ) -> None:
         await service.delete_report(unit, caller, report_id, base_version)
 

@@ -1,6 +1,6 @@
 """Paged lists of the reports a caller may read, newest change first."""
 
-import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +11,7 @@ from sen_server.audit.writer import AuditEntry
 from sen_server.models import Office, Report, User
 from sen_server.principal import Caller
 from sen_server.reports import policy
-from sen_server.reports.search import search_condition, search_terms
+from sen_server.reports.search import normalised_terms, search_condition, search_terms
 from sen_server.reports.views import report_summary
 from sen_server.unit import UnitOfWork
 from shared.enums import AuditAction, Priority, ReportStatus, ReportType, Role
@@ -28,7 +28,7 @@ class ReportFilters:
     until: datetime | None = None
     query: str = ""
 
-    def as_details(self) -> dict[str, str]:
+    def as_details(self, term_digest: Callable[[str], str]) -> dict[str, str]:
         details = {
             k: str(v)
             for k, v in self.__dict__.items()
@@ -37,8 +37,7 @@ class ReportFilters:
         if self.query:
             # Search terms may name a person: the audit keeps a digest an auditor can match
             # against a suspected term, and the number of terms, not the words themselves.
-            terms = " ".join(search_terms(self.query))
-            details["search_sha256"] = hashlib.sha256(terms.encode()).hexdigest()
+            details["search_hmac"] = term_digest(normalised_terms(self.query))
             details["search_terms"] = str(len(search_terms(self.query)))
         return details
 
@@ -102,7 +101,7 @@ async def list_reports(
             object_type="report",
             details={
                 "ids": [i.id for i in items],
-                "filters": filters.as_details(),
+                "filters": filters.as_details(unit.runtime.signer.term_digest),
                 "offset": offset,
             },
         )

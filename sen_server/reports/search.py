@@ -59,6 +59,11 @@ def search_terms(query: str) -> list[str]:
     return _WORD.findall(query.lower())[:MAX_TERMS]
 
 
+def normalised_terms(query: str) -> str:
+    """What a search's audit digest is taken of: the terms searched for, in order."""
+    return " ".join(search_terms(query))
+
+
 _PG_FULL_MATCH = "SELECT report_id FROM report_fts WHERE tsv @@ to_tsquery('english', :q)"
 _PG_TITLE_MATCH = (
     "SELECT report_id FROM report_fts WHERE to_tsvector('english', title) @@ "

@@ -18,6 +18,7 @@ from sen_server.routing.policy import may_manage_rules
 from shared.enums import AuditAction, ReportType
 from shared.fields import ReviewPolicy
 from shared.schemas import (
+    MAX_VERSION,
     DeliveryPublic,
     DispositionUpdate,
     FieldError,
@@ -66,8 +67,8 @@ class FollowUpController(Controller):
         caller: CallerDep,
         unit: UnitDep,
         report_id: ReportId,
-        from_version: Annotated[int, Parameter(ge=1)],
-        to_version: Annotated[int, Parameter(ge=1)],
+        from_version: Annotated[int, Parameter(ge=1, le=MAX_VERSION)],
+        to_version: Annotated[int, Parameter(ge=1, le=MAX_VERSION)],
     ) -> VersionComparison:
         """Field-by-field differences between two versions."""
         return await followups.compare_versions(unit, caller, report_id, from_version, to_version)

@@ -20,6 +20,17 @@ T = TypeVar("T")
 API: Final = "/api/v1"
 
 
+def _certificate_problem(exc: BaseException) -> bool:
+    """Whether a transport error comes from TLS certificate verification (httpx wraps the
+    ssl module's error; the chain is followed, not the message)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
+
+
 class ClientError(Exception):
     """Anything that stopped an API call; ``str()`` is written for the user."""
 
@@ -169,8 +180,15 @@ class ApiBase:
         return response.json() if response.content else None
 
     def _unreachable(self, exc: Exception) -> str:
+        server = self.settings.display_server
+        if _certificate_problem(exc):
+            return (
+                f"The server at {server} presented a certificate this machine does not "
+                "trust. If your agency uses its own certificate authority, start sen with "
+                "--ca-file PATH (or set SEN_CA_FILE)."
+            )
         what = "timed out" if isinstance(exc, httpx.TimeoutException) else "is unreachable"
-        return f"The server at {self.settings.display_server} {what}."
+        return f"The server at {server} {what}."
 
     async def _get(self, path: str, model: type[M], **params: Any) -> M:
         return model.model_validate(await self._call("GET", path, params=query(**params)))

@@ -22,7 +22,11 @@ class ChoiceModal(SenModal[str | None]):
     ChoiceModal Horizontal { height: auto; margin-top: 1; }
     ChoiceModal Button { margin-right: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="dialog.cancel"),
+        Binding("left", "app.focus_previous", "Previous answer", id="dialog.left", show=False),
+        Binding("right", "app.focus_next", "Next answer", id="dialog.right", show=False),
+    ]
 
     def __init__(
         self, title: str, question: str, choices: list[tuple[str, str]], *, default: str = ""

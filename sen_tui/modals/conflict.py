@@ -13,6 +13,7 @@ from textual.widgets import Button, Static
 
 from sen_tui.formatting import shown
 from sen_tui.modals.base import SenModal
+from shared.labels import humanize_path
 from shared.schemas import FieldDifference, ReportPublic
 
 Resolution = Literal["mine", "theirs"] | None
@@ -63,7 +64,7 @@ class ConflictModal(SenModal[Resolution]):
         if not self.changes:
             text.append("Your input matches the current version.", style="italic")
         for change in self.changes:
-            text.append(f"{change.field}\n", style="bold")
+            text.append(f"{humanize_path(change.field)}\n", style="bold")
             text.append(f"  server  {shown(change.before)}\n", style="yellow")
             text.append(f"  yours   {shown(change.after)}\n", style="green")
         return text

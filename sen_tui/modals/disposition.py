@@ -93,7 +93,7 @@ class DispositionModal(SenModal[ReportPublic | None]):
         for error in errors:
             target = rows.get(error.field.removeprefix("body.").split(".")[0])
             if target is None:
-                elsewhere.append(f"{error.field}: {error.message}")
+                elsewhere.append(error.in_words())
             else:
                 target.set_error(error.message)
         self.status("Not saved: " + ("; ".join(elsewhere) or "see the marked fields."))

@@ -89,7 +89,7 @@ class PasswordScreen(SenScreen[MePublic | None]):
             me = await self.session.client.change_password(current, new)
         except (ApiError, ServerUnreachable) as exc:
             errors = exc.field_errors if isinstance(exc, ApiError) else []
-            self.show_error("; ".join(f"{e.field}: {e.message}" for e in errors) or str(exc))
+            self.show_error("; ".join(e.in_words() for e in errors) or str(exc))
             return
         self.app.notify("Password changed.", title="Session", markup=False)
         self.dismiss(me)

@@ -24,6 +24,7 @@ from sen_tui.widgets.marking import MarkingBanner
 from sen_tui.widgets.report_view import body_view, envelope_view
 from shared.diff import differences
 from shared.enums import ReportAction
+from shared.labels import humanize_path, label_of
 from shared.schemas import DeliveryPublic, EventPublic, ReportPublic, ReportVersionPublic
 
 # Each follow-up key and the allowed action that offers it.
@@ -158,8 +159,10 @@ class ReportDetailScreen(SenScreen[None]):
             text.append(f"Changes from v{number - 1} to v{number}:\n", style="bold")
             if not changes:
                 text.append("no field changed (a status change only)\n", style="italic")
+            spec = self.session.spec(self.report.type) if self.report else None
             for change in changes:
-                text.append(f"{change.field}\n", style="bold")
+                name = label_of(spec, change.field) if spec else humanize_path(change.field)
+                text.append(f"{name}\n", style="bold")
                 text.append(f"  was  {shown(change.before)}\n", style="red")
                 text.append(f"  now  {shown(change.after)}\n", style="green")
         self.query_one("#version-diff", Static).update(text)

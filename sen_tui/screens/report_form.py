@@ -62,6 +62,9 @@ class ReportFormScreen(SenScreen[None]):
         self.report = report
         self.mode = mode
         self.saved: dict[str, Any] | None = comparable_report(report) if report else None
+        # A new form as it opened: until it differs from this, there is nothing to lose (no
+        # "Unsaved changes" question, no empty "(untitled)" draft saved by autosave).
+        self.untouched: dict[str, Any] | None = None
         self.conflict_pending = False
 
     def compose(self) -> ComposeResult:
@@ -91,6 +94,8 @@ class ReportFormScreen(SenScreen[None]):
         self.call_after_refresh(self._focus_first)
 
     def _focus_first(self) -> None:
+        if self.saved is None:
+            self.untouched = self.form.payload().comparable()
         self.query_one(ReportForm).query(FormBlock).first().focus_editor()
 
     @property
@@ -101,7 +106,8 @@ class ReportFormScreen(SenScreen[None]):
         self.query_one("#form-status", Static).update(Text(text))
 
     def is_dirty(self) -> bool:
-        return self.saved is None or self.form.payload().comparable() != self.saved
+        baseline = self.saved if self.saved is not None else self.untouched
+        return baseline is None or self.form.payload().comparable() != baseline
 
     # ---- what is offered ------------------------------------------------------------
 
@@ -215,7 +221,7 @@ class ReportFormScreen(SenScreen[None]):
             return await self.conflict(exc.current_report, payload, explicit=explicit, retry=retry)
         if exc.field_errors:
             unplaced = self.form.show_errors(exc.field_errors)
-            extra = "; ".join(f"{e.field}: {e.message}" for e in unplaced)
+            extra = "; ".join(e.in_words() for e in unplaced)
             count = len(exc.field_errors)
             self.status(
                 f"Not saved: {count} problem{'s' * (count > 1)} at the marked fields."
@@ -342,8 +348,10 @@ class ReportFormScreen(SenScreen[None]):
         choices = [("keep", "Keep editing"), ("discard", "Discard changes")]
         if self.mode == "edit":
             choices.insert(0, ("save", "Save draft and close"))
+        # Enter on the focused answer must never lose or create anything: keep editing.
+        question = "This form has changes that are not saved."
         choice = await self.app.push_screen_wait(
-            ChoiceModal("Unsaved changes", "This form has changes that are not saved.", choices)
+            ChoiceModal("Unsaved changes", question, choices, default="keep")
         )
         if choice == "discard" or (choice == "save" and await self.save(explicit=True) is not None):
             self.dismiss(None)

@@ -3,7 +3,9 @@ the database and its write-ahead log readable by the server's account only, secu
 headers on every answer, no server banner, no documentation page that loads outside
 scripts."""
 
+import asyncio
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ import httpx
 import pytest
 
 from sen_server.app import create_app
+from sen_server.http.protocol import HEADER_SECONDS
 from sen_server.migrate import upgrade_async
 from sen_server.settings import ServerSettings
 from tests.support.api import login
@@ -96,3 +99,38 @@ async def test_the_api_documentation_loads_nothing_from_outside(
         for page in ("/schema", "/schema/swagger", "/schema/redoc", "/schema/elements"):
             answer = await http.get(page)
             assert "<script" not in answer.text, page
+
+
+async def test_request_heads_are_bounded_in_size_and_in_time(
+    sqlite_settings: ServerSettings, start_server: Any
+) -> None:
+    """32 MiB of headers used to be accepted, and a connection that never finished its
+    headers was held open forever; now both are cut off, and ordinary requests still work."""
+    server = start_server(sqlite_settings)
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(b"GET /healthz HTTP/1.1\r\nHost: sen\r\n")
+    refused = False
+    try:
+        for _ in range(32):
+            writer.write(b"X-Padding: " + b"a" * (1024 * 1024) + b"\r\n")
+            await writer.drain()
+        writer.write(b"\r\n")
+        await writer.drain()
+        answer = await asyncio.wait_for(reader.read(100), 10)
+        refused = not answer.startswith(b"HTTP/1.1 200")
+    except ConnectionError:
+        refused = True
+    finally:
+        writer.close()
+    assert refused, "a 32 MiB request head was answered"
+
+    started = time.monotonic()
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(b"GET /healthz HTTP/1.1\r\nHost: sen\r\n")  # ...and never the blank line
+    await writer.drain()
+    closed = await asyncio.wait_for(reader.read(), HEADER_SECONDS + 5)
+    assert closed == b"" and time.monotonic() - started < HEADER_SECONDS + 5
+    writer.close()
+
+    async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
+        assert (await http.get("/healthz")).status_code == 200

@@ -1,10 +1,14 @@
 """Live updates: the queue refreshes by itself, flash SPOTs notify wherever the user is,
 and a dropped stream reconnects with Last-Event-ID so that nothing is missed."""
 
+import os
+import signal
+import time
 from typing import Any
 
 import httpx
 
+from sen_server.events.stream import HEARTBEAT_SECONDS
 from sen_tui.api import SenClient
 from sen_tui.config import ClientSettings
 from sen_tui.live import (
@@ -17,6 +21,7 @@ from sen_tui.live import (
 )
 from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.widgets.queue_table import QueueTable
+from sen_tui.widgets.session_bar import ConnectionIndicator
 from tests.support.servers import ServerProcess, free_port
 from tests.support.tui import (
     Api,
@@ -26,6 +31,9 @@ from tests.support.tui import (
     open_new_form,
     wait_until,
 )
+
+# The server's heartbeat interval plus a few seconds (issue 10: it took ~55 s).
+NOTICE_WITHIN = HEARTBEAT_SECONDS + 8
 
 
 def flash_titles(app: Any) -> list[str]:
@@ -136,3 +144,31 @@ async def test_reconnect_sends_last_event_id_and_stops_when_the_session_ends() -
         ConnectionState.RECONNECTING,
     ]
     assert isinstance(posted[-1], LiveSessionEnded)
+
+
+async def test_a_frozen_server_is_noticed_within_the_heartbeat_and_recovered(
+    tui_server: Any,
+) -> None:
+    """SIGSTOP leaves every connection open and silent: the indicator must stop saying
+    "live" once the heartbeat is overdue, and say it again when the server wakes."""
+    app = make_app(tui_server.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in_through_ui(pilot, "hq.hsi")
+        session = app.session
+        await wait_until(pilot, lambda: session.connection_state is ConnectionState.LIVE, "live")
+        assert tui_server.process is not None
+        frozen_at = time.monotonic()
+        os.kill(tui_server.process.pid, signal.SIGSTOP)
+        try:
+            deadline = frozen_at + NOTICE_WITHIN
+            while session.connection_state is ConnectionState.LIVE:
+                assert time.monotonic() < deadline, "still 'live' with the server frozen"
+                await pilot.pause(0.2)
+            noticed = time.monotonic() - frozen_at
+        finally:
+            os.kill(tui_server.process.pid, signal.SIGCONT)
+        assert session.connection_state is ConnectionState.RECONNECTING
+        indicator = app.screen.query_one(ConnectionIndicator)
+        assert "reconnecting" in str(indicator.render())
+        await wait_until(pilot, lambda: session.connection_state is ConnectionState.LIVE, "back")
+    assert noticed <= NOTICE_WITHIN, noticed
