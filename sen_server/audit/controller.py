@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated
 
-from litestar import Controller, get
+from litestar import get
 from litestar.params import Parameter
 from sqlmodel import col, select
 
@@ -11,12 +11,13 @@ from sen_server.audit.policy import may_read_audit
 from sen_server.audit.writer import AuditEntry
 from sen_server.http.dependencies import UnitDep
 from sen_server.http.guards import allowed_by
+from sen_server.http.openapi import ApiController
 from sen_server.models import AuditRecord
 from shared.enums import AuditAction, AuditOutcome
 from shared.schemas import MAX_OFFSET, MAX_PAGE, AuditRecordPublic, Page
 
 
-class AuditController(Controller):
+class AuditController(ApiController):
     path = "/api/v1/audit"
     tags = ["audit"]
     guards = [allowed_by(may_read_audit, "Only auditors and administrators read the audit log.")]

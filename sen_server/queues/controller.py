@@ -3,17 +3,18 @@
 from datetime import datetime
 from typing import Annotated
 
-from litestar import Controller, get
+from litestar import get
 from litestar.params import Parameter
 
 from sen_server.errors import ApiError
 from sen_server.http.dependencies import CallerDep, UnitDep
+from sen_server.http.openapi import ONE_OBJECT, ApiController
 from sen_server.queues.service import QueueFilters, queue_counts, queue_page
 from shared.enums import Priority, QueueName, ReportStatus, ReportType
 from shared.schemas import MAX_PAGE, QueueCount, QueuePage
 
 
-class QueueController(Controller):
+class QueueController(ApiController):
     path = "/api/v1/queues"
     tags = ["queues"]
 
@@ -22,7 +23,7 @@ class QueueController(Controller):
         """Total and unread rows of each queue this caller has."""
         return await queue_counts(unit, caller)
 
-    @get("/{queue:str}")
+    @get("/{queue:str}", responses=ONE_OBJECT)
     async def page(
         self,
         caller: CallerDep,
