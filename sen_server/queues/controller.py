@@ -1,6 +1,5 @@
 """HTTP: /api/v1/queues/*."""
 
-from datetime import datetime
 from typing import Annotated
 
 from litestar import get
@@ -9,6 +8,7 @@ from litestar.params import Parameter
 from sen_server.errors import ApiError
 from sen_server.http.dependencies import CallerDep, UnitDep
 from sen_server.http.openapi import ONE_OBJECT, ApiController
+from sen_server.http.params import WindowDep
 from sen_server.queues.service import QueueFilters, queue_counts, queue_page
 from shared.enums import Priority, QueueName, ReportStatus, ReportType
 from shared.schemas import MAX_PAGE, QueueCount, QueuePage
@@ -28,18 +28,17 @@ class QueueController(ApiController):
         self,
         caller: CallerDep,
         unit: UnitDep,
+        window: WindowDep,
         queue: str,
         type: ReportType | None = None,
         status: ReportStatus | None = None,
         priority: Priority | None = None,
         office: Annotated[str | None, Parameter(max_length=40)] = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
         offset: Annotated[int, Parameter(ge=0, le=10_000_000)] = 0,
         limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 50,
     ) -> QueuePage:
         """One page of a queue, newest first, with the unread count."""
         if queue not in QueueName._value2member_map_:
             raise ApiError(404, "not_found", f"No such queue; try one of {', '.join(QueueName)}.")
-        filters = QueueFilters(type, status, priority, office, since, until)
+        filters = QueueFilters(type, status, priority, office, window.since, window.until)
         return await queue_page(unit, caller, QueueName(queue), filters, offset, limit)

@@ -10,6 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from sen_server.errors import validation_failed
 from sen_server.http.dependencies import CallerDep, UnitDep
 from sen_server.http.openapi import CHANGE_TO_ONE, ONE_OBJECT, ApiController
+from sen_server.http.params import WindowDep
 from sen_server.reports import service
 from sen_server.reports.listing import ReportFilters, list_reports
 from shared.enums import Priority, ReportStatus, ReportType
@@ -75,18 +76,17 @@ class ReportController(ApiController):
         self,
         caller: CallerDep,
         unit: UnitDep,
+        window: WindowDep,
         type: ReportType | None = None,
         status: ReportStatus | None = None,
         priority: Priority | None = None,
         mine: bool = False,
-        since: datetime | None = None,
-        until: datetime | None = None,
         q: Annotated[str, Parameter(max_length=200)] = "",
         offset: Offset = 0,
         limit: Limit = 50,
     ) -> Page[ReportSummary]:
         """Reports the caller may read; q searches titles and narratives (all words)."""
-        filters = ReportFilters(type, status, priority, mine, since, until, q)
+        filters = ReportFilters(type, status, priority, mine, window.since, window.until, q)
         return await list_reports(unit, caller, filters, offset, limit)
 
     @get("/{report_id:str}", responses=ONE_OBJECT)
