@@ -8,8 +8,6 @@ from typing import Any
 
 from litestar import Litestar, get
 from litestar.datastructures import State
-from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from sen_server.accounts.controller import DirectoryController
@@ -19,7 +17,8 @@ from sen_server.events.bus import PostgresListener, asyncpg_dsn
 from sen_server.events.controller import EventController
 from sen_server.http.dependencies import DEPENDENCIES
 from sen_server.http.errors import EXCEPTION_HANDLERS
-from sen_server.http.headers import security_headers_middleware
+from sen_server.http.headers import allow_header_middleware, security_headers_middleware
+from sen_server.http.openapi import StrictModelSchemaPlugin, error_responses, openapi_config
 from sen_server.http.request_guard import request_guard_middleware
 from sen_server.jobs.registry import JobRegistry
 from sen_server.jobs.schedule import server_jobs
@@ -32,7 +31,7 @@ from sen_server.settings import ServerSettings
 log = logging.getLogger("sen.server")
 
 
-@get("/healthz", sync_to_thread=False, tags=["health"])
+@get("/healthz", sync_to_thread=False, tags=["health"], responses=error_responses(422))
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
@@ -112,15 +111,13 @@ def create_app(
         middleware=[
             access_log_middleware,
             security_headers_middleware,
+            allow_header_middleware,
             request_guard_middleware(settings.max_body_bytes),
         ],
         lifespan=[lifespan],
         state=State({"runtime": runtime}),
         request_max_body_size=settings.max_body_bytes,
-        # The schema as JSON only: the documentation pages would load scripts from outside
-        # the machine (a CDN) into a page on the server's origin.
-        openapi_config=OpenAPIConfig(
-            title="SEN", version="1", path="/schema", render_plugins=[JsonRenderPlugin()]
-        ),
+        openapi_config=openapi_config(),
+        plugins=[StrictModelSchemaPlugin()],
         debug=False,
     )

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
-from shared.dates import plausible_date
+from shared.dates import EARLIEST_YEAR, LATEST_YEAR, plausible_date
 from shared.enums import (
     AuditOutcome,
     DeliveryState,
@@ -51,9 +51,17 @@ def _plausible_or_none(value: datetime | None) -> datetime | None:
 # The version an edit was based on; a stale one gets 409.
 VersionNumber = Annotated[int, BeforeValidator(_whole_number_only)]
 
-# A request's event time: ISO 8601 text with an offset, never a bare number or naive time.
+# A request's event time: ISO 8601 text with an offset, never a bare number or naive time,
+# in the years SEN records. The OpenAPI document says the years with a pattern (its
+# ``date-time`` format cannot): the pattern checks the year, the format the rest.
 EventAt = Annotated[
-    AwareDatetime | None, AfterValidator(_plausible_or_none), BeforeValidator(_datetime_text_only)
+    AwareDatetime | None,
+    AfterValidator(_plausible_or_none),
+    BeforeValidator(_datetime_text_only),
+    Field(
+        description=f"ISO 8601 with a UTC offset, in the years {EARLIEST_YEAR}-{LATEST_YEAR}",
+        json_schema_extra={"pattern": r"^(19|20)[0-9]{2}-"},
+    ),
 ]
 
 MAX_PAGE = 500

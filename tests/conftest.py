@@ -112,12 +112,15 @@ async def client(
 
 @pytest.fixture
 def start_server() -> Iterator[Any]:
-    """``start_server(settings, port=None)`` runs sen-server as a real process until the
-    test ends; tests may stop (even SIGKILL) and start it again in between."""
+    """``start_server(settings, port=None, env=None)`` runs sen-server as a real process
+    until the test ends (``env``: more SEN_* settings); tests may stop (even SIGKILL) and
+    start it again in between."""
     started: list[ServerProcess] = []
 
-    def _start(settings: ServerSettings, port: int | None = None) -> ServerProcess:
-        server = ServerProcess(settings, port)
+    def _start(
+        settings: ServerSettings, port: int | None = None, env: dict[str, str] | None = None
+    ) -> ServerProcess:
+        server = ServerProcess(settings, port, env)
         server.start()
         started.append(server)
         return server

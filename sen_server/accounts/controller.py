@@ -2,19 +2,20 @@
 
 from typing import Annotated
 
-from litestar import Controller, get
+from litestar import get
 from litestar.params import Parameter
 from sqlmodel import col, or_, select
 
 from sen_server.accounts.views import office_ref
 from sen_server.audit.writer import AuditEntry
 from sen_server.http.dependencies import UnitDep
+from sen_server.http.openapi import ApiController
 from sen_server.models import Office, User
 from shared.enums import AuditAction
 from shared.schemas import OfficeRef, UserRef
 
 
-class DirectoryController(Controller):
+class DirectoryController(ApiController):
     path = "/api/v1"
     tags = ["directory"]
 

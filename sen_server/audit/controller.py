@@ -1,9 +1,8 @@
 """HTTP: /api/v1/audit — reading the log (auditor and admin only)."""
 
-from datetime import datetime
 from typing import Annotated
 
-from litestar import Controller, get
+from litestar import get
 from litestar.params import Parameter
 from sqlmodel import col, select
 
@@ -11,12 +10,14 @@ from sen_server.audit.policy import may_read_audit
 from sen_server.audit.writer import AuditEntry
 from sen_server.http.dependencies import UnitDep
 from sen_server.http.guards import allowed_by
+from sen_server.http.openapi import ApiController
+from sen_server.http.params import WindowDep
 from sen_server.models import AuditRecord
 from shared.enums import AuditAction, AuditOutcome
 from shared.schemas import MAX_OFFSET, MAX_PAGE, AuditRecordPublic, Page
 
 
-class AuditController(Controller):
+class AuditController(ApiController):
     path = "/api/v1/audit"
     tags = ["audit"]
     guards = [allowed_by(may_read_audit, "Only auditors and administrators read the audit log.")]
@@ -25,12 +26,11 @@ class AuditController(Controller):
     async def index(
         self,
         unit: UnitDep,
+        window: WindowDep,
         actor: str | None = None,
         action: str | None = None,
         object_id: str | None = None,
         outcome: AuditOutcome | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
         offset: Annotated[int, Parameter(ge=0, le=MAX_OFFSET)] = 0,
         limit: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 100,
     ) -> Page[AuditRecordPublic]:
@@ -44,10 +44,10 @@ class AuditController(Controller):
             conditions.append(col(AuditRecord.object_id) == object_id)
         if outcome:
             conditions.append(col(AuditRecord.outcome) == outcome)
-        if since:
-            conditions.append(col(AuditRecord.at) >= since)
-        if until:
-            conditions.append(col(AuditRecord.at) < until)
+        if window.since:
+            conditions.append(col(AuditRecord.at) >= window.since)
+        if window.until:
+            conditions.append(col(AuditRecord.at) < window.until)
         rows = (
             await unit.session.exec(
                 select(AuditRecord)

@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from litestar import Controller, Request, get, post
+from litestar import Request, get, post
 from litestar.datastructures import State
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
+from pydantic import Field
 
 from sen_server.accounts.views import user_public
 from sen_server.audit.writer import AuditActor, AuditEntry
@@ -24,6 +25,7 @@ from sen_server.auth.throttle import Limit, count_try, too_many
 from sen_server.errors import ApiError, validation_failed
 from sen_server.http.caller import runtime_of, source_of
 from sen_server.http.dependencies import CallerDep, UnitDep
+from sen_server.http.openapi import ApiController, error_responses
 from sen_server.models import User
 from sen_server.reports.policy import creatable_types
 from sen_server.runtime import Runtime
@@ -47,7 +49,14 @@ LOGIN_REFUSED = (
 )
 
 
-class AuthController(Controller):
+class CurrentRulesAcknowledgment(RulesAcknowledgment):
+    """What the server takes: an acknowledgment of the rules in force, and no other version
+    (the document says so with ``const``; the handler says which version in its 422)."""
+
+    version: str = Field(json_schema_extra={"const": RULES_VERSION})
+
+
+class AuthController(ApiController):
     path = "/api/v1"
     tags = ["auth"]
 
@@ -56,7 +65,7 @@ class AuthController(Controller):
         """The system-use notice shown before login."""
         return SystemNotice(text=SYSTEM_USE_NOTICE)
 
-    @post("/auth/login", status_code=HTTP_200_OK)
+    @post("/auth/login", status_code=HTTP_200_OK, responses=error_responses(401, 429, 503))
     async def login(
         self, request: Request[Any, Any, Any], state: State, data: JSONBody[LoginRequest]
     ) -> LoginResponse:
@@ -84,7 +93,7 @@ class AuthController(Controller):
 
     @post("/auth/rules-acknowledgment", status_code=HTTP_200_OK)
     async def acknowledge_rules(
-        self, caller: CallerDep, unit: UnitDep, data: JSONBody[RulesAcknowledgment]
+        self, caller: CallerDep, unit: UnitDep, data: JSONBody[CurrentRulesAcknowledgment]
     ) -> MePublic:
         if data.version != RULES_VERSION:
             raise validation_failed(

@@ -15,6 +15,7 @@ from litestar import Request
 from litestar.di import NamedDependency, Provide
 
 from sen_server.http.caller import provide_caller, runtime_of
+from sen_server.http.params import provide_window
 from sen_server.principal import Caller
 from sen_server.unit import UnitOfWork
 
@@ -32,6 +33,7 @@ async def provide_unit(
 DEPENDENCIES = {
     "caller": Provide(provide_caller),
     "unit": Provide(provide_unit),
+    "window": Provide(provide_window),
 }
 
 # Handlers declare `caller: CallerDep` and `unit: UnitDep`; Litestar injects them by name.

@@ -114,7 +114,9 @@ def handle_http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
         # The body could not be decoded; msgspec's message is about bytes, not fields.
         detail = NOT_JSON
         errors = [FieldError(field="body", message="must be valid JSON")]
-    return _json(ErrorBody(status_code=status, reason=reason, detail=detail, errors=errors))
+    # The framework's own headers stay: a 405 names the methods the path allows (Allow).
+    body = ErrorBody(status_code=status, reason=reason, detail=detail, errors=errors)
+    return _json(body, dict(exc.headers) if exc.headers else None)
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

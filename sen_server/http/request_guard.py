@@ -93,13 +93,24 @@ def _nul(field: str) -> ApiError:
     )
 
 
+def too_large(max_body_bytes: int) -> ApiError:
+    limit = f"{max_body_bytes / 1024 / 1024:g} MiB"
+    return ApiError(
+        413,
+        "body_too_large",
+        f"The request body is larger than {limit}.",
+        errors=[FieldError(field="body", message=f"must be at most {limit}")],
+    )
+
+
 def error_json(error: ApiError) -> bytes:
     return json.dumps(error.body().model_dump(mode="json")).encode()
 
 
 def request_guard_middleware(max_body_bytes: int) -> Any:
-    """The checks above as ASGI middleware: the body is read once here (up to the size
-    limit; a larger one is left for the framework's 413) and handed on unchanged."""
+    """The checks above as ASGI middleware: the body is read once here and handed on
+    unchanged. One that declares a length over the limit is left for the framework's 413;
+    one sent in chunks gets a 413 here as soon as it passes the limit."""
 
     def wrap(app: ASGIApp) -> ASGIApp:
         async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
@@ -111,12 +122,18 @@ def request_guard_middleware(max_body_bytes: int) -> Any:
             if not declared.isdigit() or int(declared) > max_body_bytes:
                 await app(scope, receive, send)
                 return
-            chunks, more = [], True
+            # A body sent in chunks declares no length: count what arrives, and stop reading
+            # past the limit (it was read to the end, 200 MB and more, before the 4xx).
+            chunks, more, received = [], True, 0
             while more:
                 message = await receive()
                 if message["type"] != "http.request":
                     break
                 chunks.append(message.get("body", b""))
+                received += len(chunks[-1])
+                if received > max_body_bytes:
+                    await _answer(send, too_large(max_body_bytes))
+                    return
                 more = message.get("more_body", False)
             body = b"".join(chunks)
             try:

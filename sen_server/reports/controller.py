@@ -3,12 +3,14 @@
 from datetime import datetime
 from typing import Annotated
 
-from litestar import Controller, delete, get, patch, post
+from litestar import delete, get, patch, post
 from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from sen_server.errors import validation_failed
 from sen_server.http.dependencies import CallerDep, UnitDep
+from sen_server.http.openapi import CHANGE_TO_ONE, ONE_OBJECT, ApiController
+from sen_server.http.params import WindowDep
 from sen_server.reports import service
 from sen_server.reports.listing import ReportFilters, list_reports
 from shared.enums import Priority, ReportStatus, ReportType
@@ -42,7 +44,7 @@ def _require_offset(event_at: datetime | None) -> None:
         raise validation_failed([FieldError(field="event_at", message=message)])
 
 
-class ReportTypesController(Controller):
+class ReportTypesController(ApiController):
     path = "/api/v1/report-types"
     tags = ["reports"]
 
@@ -58,7 +60,7 @@ class ReportTypesController(Controller):
         return await service.served_type(unit, code)
 
 
-class ReportController(Controller):
+class ReportController(ApiController):
     path = "/api/v1/reports"
     tags = ["reports"]
 
@@ -74,32 +76,31 @@ class ReportController(Controller):
         self,
         caller: CallerDep,
         unit: UnitDep,
+        window: WindowDep,
         type: ReportType | None = None,
         status: ReportStatus | None = None,
         priority: Priority | None = None,
         mine: bool = False,
-        since: datetime | None = None,
-        until: datetime | None = None,
         q: Annotated[str, Parameter(max_length=200)] = "",
         offset: Offset = 0,
         limit: Limit = 50,
     ) -> Page[ReportSummary]:
         """Reports the caller may read; q searches titles and narratives (all words)."""
-        filters = ReportFilters(type, status, priority, mine, since, until, q)
+        filters = ReportFilters(type, status, priority, mine, window.since, window.until, q)
         return await list_reports(unit, caller, filters, offset, limit)
 
-    @get("/{report_id:str}")
+    @get("/{report_id:str}", responses=ONE_OBJECT)
     async def detail(self, caller: CallerDep, unit: UnitDep, report_id: ReportId) -> ReportPublic:
         return await service.view_report(unit, caller, report_id)
 
-    @patch("/{report_id:str}")
+    @patch("/{report_id:str}", responses=CHANGE_TO_ONE)
     async def update(
         self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[ReportUpdate]
     ) -> ReportPublic:
         _require_offset(data.event_at)
         return await service.update_report(unit, caller, report_id, data)
 
-    @delete("/{report_id:str}", status_code=HTTP_204_NO_CONTENT)
+    @delete("/{report_id:str}", status_code=HTTP_204_NO_CONTENT, responses=CHANGE_TO_ONE)
     async def remove(
         self,
         caller: CallerDep,
@@ -109,19 +110,19 @@ class ReportController(Controller):
     ) -> None:
         await service.delete_report(unit, caller, report_id, base_version)
 
-    @post("/{report_id:str}/submit", status_code=HTTP_200_OK)
+    @post("/{report_id:str}/submit", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def submit(
         self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[VersionedAction]
     ) -> ReportPublic:
         return await service.submit_report(unit, caller, report_id, data.base_version, review=False)
 
-    @post("/{report_id:str}/request-review", status_code=HTTP_200_OK)
+    @post("/{report_id:str}/request-review", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def request_review(
         self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[VersionedAction]
     ) -> ReportPublic:
         return await service.submit_report(unit, caller, report_id, data.base_version, review=True)
 
-    @post("/{report_id:str}/approve", status_code=HTTP_200_OK)
+    @post("/{report_id:str}/approve", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def approve(
         self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[ReviewDecision]
     ) -> ReportPublic:
@@ -129,7 +130,7 @@ class ReportController(Controller):
             unit, caller, report_id, data.base_version, approve=True, comment=data.comment
         )
 
-    @post("/{report_id:str}/return", status_code=HTTP_200_OK)
+    @post("/{report_id:str}/return", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def return_(
         self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[ReviewDecision]
     ) -> ReportPublic:
@@ -137,14 +138,14 @@ class ReportController(Controller):
             unit, caller, report_id, data.base_version, approve=False, comment=data.comment
         )
 
-    @post("/{report_id:str}/amend", status_code=HTTP_200_OK)
+    @post("/{report_id:str}/amend", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def amend(
         self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[AmendRequest]
     ) -> ReportPublic:
         _require_offset(data.event_at)
         return await service.amend_report(unit, caller, report_id, data)
 
-    @get("/{report_id:str}/versions")
+    @get("/{report_id:str}/versions", responses=ONE_OBJECT)
     async def versions(
         self, caller: CallerDep, unit: UnitDep, report_id: ReportId
     ) -> list[ReportVersionPublic]:

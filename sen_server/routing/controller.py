@@ -3,7 +3,7 @@ admin endpoints for routing and review rules."""
 
 from typing import Annotated
 
-from litestar import Controller, get, post, put
+from litestar import get, post, put
 from litestar.params import JSONBody, Parameter
 from litestar.status_codes import HTTP_200_OK
 
@@ -11,6 +11,7 @@ from sen_server.audit.writer import AuditEntry
 from sen_server.errors import validation_failed
 from sen_server.http.dependencies import CallerDep, UnitDep
 from sen_server.http.guards import allowed_by
+from sen_server.http.openapi import CHANGE_TO_ONE, ApiController
 from sen_server.reports import followups
 from sen_server.reports.controller import ReportId
 from sen_server.routing import rules
@@ -28,11 +29,12 @@ from shared.schemas import (
 )
 
 
-class FollowUpController(Controller):
+class FollowUpController(ApiController):
     path = "/api/v1/reports/{report_id:str}"
     tags = ["reports"]
+    errors = (404,)
 
-    @post("/acknowledge", status_code=HTTP_200_OK)
+    @post("/acknowledge", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def acknowledge(
         self, caller: CallerDep, unit: UnitDep, report_id: ReportId
     ) -> DeliveryPublic:
@@ -45,13 +47,13 @@ class FollowUpController(Controller):
         """Who received the report and whether they read and acknowledged it."""
         return await followups.routing_status(unit, caller, report_id)
 
-    @post("/close", status_code=HTTP_200_OK)
+    @post("/close", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def close(
         self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[VersionedAction]
     ) -> ReportPublic:
         return await followups.close_report(unit, caller, report_id, data.base_version)
 
-    @post("/disposition", status_code=HTTP_200_OK)
+    @post("/disposition", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def disposition(
         self,
         caller: CallerDep,
@@ -84,7 +86,7 @@ def _check_targets(targets: list[str]) -> None:
         raise validation_failed(errors)
 
 
-class WorkflowRulesController(Controller):
+class WorkflowRulesController(ApiController):
     """Routing and review rules as data (admins). Each answer is the table as it now stands."""
 
     path = "/api/v1/admin"

@@ -346,6 +346,13 @@ async def test_bad_parameters_name_the_parameter(client: Any) -> None:
         ("GET", "/api/v1/reports?limit=0", "limit"),
         ("GET", "/api/v1/reports?limit=501", "limit"),
         ("GET", "/api/v1/reports?since=last-week", "since"),
+        # A number was read as seconds after 1970; a time without an offset, or one that
+        # overflows on its way to UTC, was a 500 (issue 10 item 9, found by Schemathesis).
+        ("GET", "/api/v1/reports?until=0.5", "until"),
+        ("GET", "/api/v1/reports?since=2026-01-01T00:00:00", "since"),
+        ("GET", "/api/v1/reports?since=9999-12-31T23:59:59-14:00", "since"),
+        ("GET", "/api/v1/queues/mine?until=0001-01-01T00:00:00%2B14:00", "until"),
+        ("GET", "/api/v1/queues/mine?since=1700000000", "since"),
         ("GET", "/api/v1/reports/not-an-id", "report_id"),
         ("DELETE", "/api/v1/reports/SIR-2026-000001", "base_version"),
         ("DELETE", "/api/v1/reports/SIR-2026-000001?base_version=one", "base_version"),

@@ -4,6 +4,7 @@ headers on every answer, no server banner, no documentation page that loads outs
 scripts."""
 
 import asyncio
+import contextlib
 import stat
 import time
 from pathlib import Path
@@ -134,3 +135,40 @@ async def test_request_heads_are_bounded_in_size_and_in_time(
 
     async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
         assert (await http.get("/healthz")).status_code == 200
+
+
+async def test_a_body_sent_in_chunks_is_cut_off_at_the_limit(
+    sqlite_settings: ServerSettings, start_server: Any
+) -> None:
+    """A body sent in chunks declares no length: it was read to its end before any answer
+    (200 MB took the server's memory up by 280 MB, then a 400). Now the answer is a 413 as
+    soon as the body passes 1 MiB, while the client is still sending."""
+    server = start_server(sqlite_settings)
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    writer.write(
+        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: sen\r\n"
+        b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    chunk = b"a" * 65536
+    sent = 0
+
+    async def send_16_mebibytes() -> None:
+        nonlocal sent
+        with contextlib.suppress(ConnectionError):
+            for _ in range(256):
+                writer.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                await writer.drain()
+                sent += len(chunk)
+            writer.write(b"0\r\n\r\n")
+            await writer.drain()
+
+    sending = asyncio.create_task(send_16_mebibytes())
+    try:
+        answer = await asyncio.wait_for(reader.read(200), 30)
+    finally:
+        sending.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sending
+        writer.close()
+    assert answer.startswith(b"HTTP/1.1 413"), answer
+    assert sent < 8 * 1024 * 1024, f"{sent} bytes were taken before the answer"
