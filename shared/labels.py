@@ -48,7 +48,11 @@ def label_of(spec: ReportTypeSpec, path: str) -> str:
     fields: Sequence[FieldSpec] = spec.fields
     for part in parts[1:]:
         if part.isdigit():
-            words[-1] = f"{words[-1]} {int(part) + 1}" if words else str(int(part) + 1)
+            number = str(int(part) + 1)
+            if words:
+                words[-1] = f"{words[-1]} {number}"
+            else:
+                words.append(number)
             continue
         found = next((f for f in fields if f.name == part), None)
         if found is None:

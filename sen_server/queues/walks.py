@@ -206,7 +206,8 @@ def plan(query: QueueRead, facts: ReaderFacts) -> list[list[Walk]]:
     group never share a report (each fixes another author, type or status); two groups may."""
     wanted = query.reports
     if policy.reads_whole(query.caller, facts, wanted):
-        return [walks_under(query, None)]
+        whole = walks_under(query, None)
+        return [whole] if whole else []  # filters that no report can meet: no walk at all
     grants = policy.grants_meeting(query.caller, facts, wanted)
     return [walks for walks in (walks_under(query, g) for g in grants) if walks]
 

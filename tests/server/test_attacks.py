@@ -247,3 +247,26 @@ def _match_term(env: dict[str, str], term: str) -> str:
         timeout=60,
         check=True,
     ).stdout
+
+
+async def test_what_schemathesis_found_in_ci_is_a_clear_answer(
+    client: AsyncTestClient[Any],
+) -> None:
+    """A body key that is a number, a lone surrogate in text, and filters that no report in
+    a queue can meet: each was a 500."""
+    headers = await login(client, "agent.nyc")
+    numbered = await client.post(
+        "/api/v1/reports", json={"type": "OPPRED", "body": {"1": [True]}}, headers=headers
+    )
+    assert numbered.status_code == 422
+    assert [e["field"] for e in numbered.json()["errors"]] == ["body.1"]
+    lone = await client.post(
+        "/api/v1/reports",
+        content='{"type": "SIR", "title": "a\\udb1b"}',
+        headers={**headers, "content-type": "application/json"},
+    )
+    assert lone.status_code in (400, 422), lone.text  # refused as JSON, or at the field
+    assert lone.json()["errors"][0]["field"] in ("body", "title")
+    empty = await client.get("/api/v1/queues/drafts?status=submitted&limit=193", headers=headers)
+    assert empty.status_code == 200 and empty.json()["items"] == []
+    assert (await client.get("/api/v1/queues/counts", headers=headers)).status_code == 200
