@@ -35,6 +35,7 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 BUDGET_SECONDS = int(os.environ.get("SEN_CONTRACT_SECONDS", "75"))
 # Schemathesis stops itself at the budget; this only stops a run that hangs.
 HANG_SECONDS = BUDGET_SECONDS + 180
+DEFAULT_SEED = "265052326775646135644760867190144428382"  # the run that found two 500s
 # Thousands of requests from one address, many with made-up tokens and credentials on
 # purpose: the per-source limits would turn most of the run into 429s (which the document
 # lists; tests/server/test_attacks.py proves the limits themselves).
@@ -71,8 +72,11 @@ async def test_schemathesis_finds_the_api_as_documented(
         "--report", "json", "--report-json-path", str(report),
         "--no-color",
     ]  # fmt: skip
-    if os.environ.get("SEN_CONTRACT_SEED"):  # to replay a CI run: its seed is in the CI log
-        command += ["--seed", os.environ["SEN_CONTRACT_SEED"]]
+    # A fixed seed, so that a landing is not decided by which cases a dice roll picked;
+    # SEN_CONTRACT_SEED=random explores new ones, and any printed seed replays its run.
+    seed = os.environ.get("SEN_CONTRACT_SEED", DEFAULT_SEED)
+    if seed != "random":
+        command += ["--seed", seed]
     # Tokens travel in the environment, not in argv (which other local users can read).
     done = await asyncio.to_thread(
         subprocess.run,
