@@ -33,9 +33,13 @@ async def test_login_acknowledge_rules_then_queue(tui_server: Any, api: Api) -> 
         await wait_until(pilot, lambda: "U.S. Government" in str(notice.render()), "the notice")
         await enter_credentials(pilot, "agent.nyc")
         await wait_until(pilot, lambda: on_screen(pilot, RulesScreen), "the rules")
-        rules_text = app.screen.query_one("#rules-text")
-        # The placeholder also says "Rules of Behavior": wait for the rules themselves.
-        await wait_until(pilot, lambda: "(version" in str(rules_text.render()), "text")
+        # The screen may be pushed before its widgets are mounted (a loaded machine), and the
+        # placeholder also says "Rules of Behavior": wait for the rules themselves.
+        await wait_until(
+            pilot,
+            lambda: "(version" in str(app.screen.query_one("#rules-text").render()),
+            "the rules text",
+        )
         await pilot.press("a")
         await wait_until(pilot, lambda: on_screen(pilot, QueuesScreen), "the queues")
         table = app.screen.query_one(QueueTable)
