@@ -40,10 +40,24 @@ def priority_text(priority: Priority | str) -> Text:
     )
 
 
+def _moment(text: str) -> datetime | None:
+    """An ISO time as the API sends it ("2026-03-01T14:30:05.123456+00:00"), else None."""
+    if len(text) < 16 or text[10:11] != "T":
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def shown(value: Any, limit: int = 60) -> str:
-    """A field's value on one line, cut to ``limit`` (differences between versions)."""
+    """A field's value on one line, cut to ``limit`` (differences between versions); a
+    time reads as everywhere else on screen, in UTC minutes, not as the API spells it."""
     if value is None:
         return "—"
+    if isinstance(value, str) and (moment := _moment(value)):
+        return when(moment)
     text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     text = " ".join(text.split())  # narratives: one line
     return text if len(text) <= limit else text[: limit - 1] + "…"

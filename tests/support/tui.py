@@ -225,3 +225,15 @@ class Api:
     async def set_review_rule(self, report_type: str, policy: str) -> Any:
         """As the administrator: a type's review rule in the database."""
         return await self.call("admin", "PUT", f"/admin/review-rules/{report_type}", json=policy)
+
+
+def screen_lines(app: Any) -> list[str]:
+    """What the terminal shows, line by line, as a person reads it (no styles)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def shows_in_full(app: Any, sentence: str) -> bool:
+    """Whether ``sentence`` is on screen whole, however it is wrapped across lines."""
+    # Borders are not text: "│ wrapped │" lines read as one sentence.
+    text = " ".join(line.strip(" │┃║▎▊") for line in screen_lines(app))
+    return " ".join(sentence.split()) in " ".join(text.split())

@@ -113,6 +113,13 @@ def test_values_in_a_version_diff_read_on_one_line() -> None:
     assert shown("x" * 80, limit=10) == "x" * 9 + "…"
 
 
+def test_times_in_a_version_diff_read_as_on_the_rest_of_the_screen() -> None:
+    assert shown("2026-03-01T14:30:05.123456+00:00") == "2026-03-01 14:30Z"
+    assert shown("2026-03-01T09:30:05-05:00") == "2026-03-01 14:30Z"
+    assert shown("1984-07-02") == "1984-07-02"  # a date of birth is a date, not a time
+    assert shown("Tuesday at noon") == "Tuesday at noon"
+
+
 def test_counts_read_with_separators_and_say_where_counting_stopped() -> None:
     assert count(7) == "7"
     assert count(1204) == "1,204"

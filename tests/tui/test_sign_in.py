@@ -18,6 +18,7 @@ from tests.support.tui import (
     log_in_through_ui,
     make_app,
     on_screen,
+    shows_in_full,
     type_text,
     wait_until,
 )
@@ -76,6 +77,21 @@ async def test_idle_lock_asks_for_the_password_again(tui_server: Any, api: Api) 
         assert app.session.client.token not in (None, old_token)
     stale = await api.http.get("/api/v1/me", headers={"Authorization": f"Bearer {old_token}"})
     assert stale.status_code == 401  # the session the lock replaced was ended
+
+
+async def test_a_refused_unlock_says_why_in_full_at_80_columns(tui_server: Any) -> None:
+    now = [1000.0]
+    app = make_app(tui_server.url, idle_lock_seconds=60, monotonic=lambda: now[0])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in_through_ui(pilot, "sac.nyc")
+        now[0] += 61
+        await wait_until(pilot, lambda: on_screen(pilot, LockScreen), "the lock")
+        await wait_until(pilot, lambda: app.screen.query_one("#lock-password").has_focus, "focus")
+        await type_text(pilot, "not-the-password")
+        await pilot.press("enter")
+        ending = "an administrator can unlock it."
+        await wait_until(pilot, lambda: shows_in_full(app, ending), "the whole message")
+        assert shows_in_full(app, "After 3 failed attempts an account is locked for 30 minutes")
 
 
 async def test_every_action_is_in_the_command_palette(tui_server: Any) -> None:
