@@ -50,6 +50,9 @@ async def _with_unit(settings: ServerSettings, work: Callable[[UnitOfWork], Awai
         await runtime.engine.dispose()
 
 
+KEEP_ALIVE_SECONDS = 30
+
+
 def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
     import uvicorn
 
@@ -73,6 +76,10 @@ def cmd_serve(args: argparse.Namespace, settings: ServerSettings) -> int:
         ssl_keyfile=args.ssl_keyfile,
         # Open event streams never finish by themselves; don't let them block a restart.
         timeout_graceful_shutdown=5,
+        # An idle connection is kept well beyond the client's own keep-alive (sen_tui's
+        # api.base.KEEPALIVE_SECONDS): when both give up at the same moment, a request sent
+        # just as the server closes fails as "server disconnected" (a false "unreachable").
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
     return 0
 

@@ -18,6 +18,10 @@ from shared.schemas import ErrorBody, FieldError, ReportPublic
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 API: Final = "/api/v1"
+# Idle connections are dropped after this, below the keep-alive of sen-server (30 s) and
+# of the usual proxies (nginx 75 s, uvicorn and Apache 5 s), so the client never sends on
+# a connection the server is closing at that very moment.
+KEEPALIVE_SECONDS: Final = 4.0
 
 
 def _certificate_problem(exc: BaseException) -> bool:
@@ -142,6 +146,7 @@ class ApiBase:
             verify=verify,
             transport=transport,
             headers={"User-Agent": "sen-tui"},
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_SECONDS),
         )
         self._token: str | None = None
 
@@ -170,9 +175,18 @@ class ApiBase:
         headers: dict[str, str] | None = None,
     ) -> Any:
         try:
-            response = await self._http.request(
-                method, API + path, json=json, params=params, headers=headers
-            )
+            try:
+                response = await self._http.request(
+                    method, API + path, json=json, params=params, headers=headers
+                )
+            except httpx.RemoteProtocolError:
+                # A kept-alive connection that a proxy closed under us; the request never
+                # reached the server. Only a read is safe to send twice.
+                if method != "GET":
+                    raise
+                response = await self._http.request(
+                    method, API + path, json=json, params=params, headers=headers
+                )
         except httpx.TransportError as exc:
             raise ServerUnreachable(self._unreachable(exc)) from exc
         if not response.is_success:

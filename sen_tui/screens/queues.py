@@ -8,6 +8,8 @@ report. Pages come from the server by cursor (``]`` follows the page's ``next_cu
 go back (``[``) the screen keeps the cursors it followed, one per page.
 """
 
+import asyncio
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,6 +31,7 @@ from shared.schemas import EventPublic, QueueCount, QueuePage, QueueRef, Workspa
 
 PAGES = Binding.Group("Page")
 REFRESH_DEBOUNCE = 0.3  # a burst of events (a routed submission) makes one refresh
+REFRESH_INTERVAL = 1.0  # and a stream of them one read a second at most
 MAX_QUEUE_KEYS = 9
 
 
@@ -58,6 +61,8 @@ class QueuesScreen(WorkspaceScreen):
         self.earlier: list[str | None] = []  # the cursors of the pages before it, in order
         self.page: QueuePage | None = None
         self._refresh_pending = False
+        self._loading = False
+        self._last_load = float("-inf")  # loop time the last read started
 
     @property
     def ready(self) -> bool:
@@ -86,12 +91,19 @@ class QueuesScreen(WorkspaceScreen):
     async def load_page(self) -> None:
         if self.current is None:
             return
+        self._loading, self._last_load = True, asyncio.get_running_loop().time()
+        try:
+            await self._load_page(self.current)
+        finally:
+            self._loading = False
+
+    async def _load_page(self, queue: QueueRef) -> None:
         client = self.session.client
         limit = self.session.settings.page_size
-        page = await client.queue(self.current.name, cursor=self.cursor, limit=limit)
+        page = await client.queue(queue.name, cursor=self.cursor, limit=limit)
         while not page.items and self.earlier:  # the page emptied under us: step back
             self.cursor = self.earlier.pop()
-            page = await client.queue(self.current.name, cursor=self.cursor, limit=limit)
+            page = await client.queue(queue.name, cursor=self.cursor, limit=limit)
         self.page = page
         self.query_one(QueueTable).show(page.items)
         self.refresh_bindings()
@@ -127,13 +139,21 @@ class QueuesScreen(WorkspaceScreen):
                 tab.label = queue.label
 
     def refresh_soon(self) -> None:
-        if not self._refresh_pending:
-            self._refresh_pending = True
-            self.set_timer(REFRESH_DEBOUNCE, self._refresh_now)
+        """Re-read after a live change: a burst makes one read, a steady stream one read a
+        second, and a read under way is never cancelled for a newer one (while events kept
+        coming, no page would ever arrive, and every watcher would keep the server busy)."""
+        if self._refresh_pending:
+            return
+        self._refresh_pending = True
+        due = self._last_load + REFRESH_INTERVAL - asyncio.get_running_loop().time()
+        self.set_timer(max(REFRESH_DEBOUNCE, due), self._refresh_now)
 
     def _refresh_now(self) -> None:
         self._refresh_pending = False
-        self.load_page()
+        if self._loading:  # it may have started before the change: read once more after it
+            self.refresh_soon()
+        else:
+            self.load_page()
 
     def on_live_event(self, event: EventPublic) -> None:
         self.refresh_soon()

@@ -31,6 +31,7 @@ from tests.support.tui import (
     open_new_form,
     wait_until,
 )
+from tests.tui.bodies import EVENT_AT, leara_body
 
 # The server's heartbeat interval plus a few seconds (issue 10: it took ~55 s).
 NOTICE_WITHIN = HEARTBEAT_SECONDS + 8
@@ -172,3 +173,41 @@ async def test_a_frozen_server_is_noticed_within_the_heartbeat_and_recovered(
         assert "reconnecting" in str(indicator.render())
         await wait_until(pilot, lambda: session.connection_state is ConnectionState.LIVE, "back")
     assert noticed <= NOTICE_WITHIN, noticed
+
+
+async def count_queue_reads(api: Api, username: str) -> int:
+    page = await api.call(
+        "isso", "GET", "/audit", params={"actor": username, "action": "queue.view", "limit": 500}
+    )
+    return len(page["items"])
+
+
+async def test_a_burst_of_reports_makes_few_reads_no_alarm_and_every_row(
+    tui_server: Any, api: Api
+) -> None:
+    """Thirty reports arrive within seconds: the watch officer's queue shows them all, no
+    "unreachable" or other notification appears, and the client re-read the queue about
+    once a second (coalesced), not once per event, however long the burst."""
+    app = make_app(tui_server.url)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await log_in_through_ui(pilot, "iroc.watch")
+        session = app.session
+        await wait_until(pilot, lambda: session.connection_state is ConnectionState.LIVE, "live")
+        queue = app.screen.query_one(QueueTable)
+        names = [q.name for q in app.screen.queues]
+        await pilot.press(str(names.index("iroc") + 1))  # the operations centre's queue
+        await pilot.pause(1.5)  # its first page and the LIVE refresh are done
+        reads_before = await count_queue_reads(api, "iroc.watch")
+        started = time.monotonic()
+        sent = []
+        for n in range(30):
+            report = await api.sent(
+                "officer.nyc", "LEARA", f"Request {n}", event_at=EVENT_AT, body=leara_body()
+            )
+            sent.append(report["id"])
+        await wait_until(pilot, lambda: set(sent) <= {i.id for i in queue.items}, "every row")
+        seconds = time.monotonic() - started
+        await pilot.pause(1.5)  # a read still due lands now, not after we counted
+        reads = await count_queue_reads(api, "iroc.watch") - reads_before
+        assert reads <= seconds + 3, f"{reads} queue reads in {seconds:.1f} s"
+        assert not app._notifications, [n.message for n in app._notifications]
