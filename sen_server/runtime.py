@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sen_server.audit.signing import CheckpointSigner
 from sen_server.db import create_engine, read_session_factory, session_factory
 from sen_server.events.bus import Wakeup
+from sen_server.events.feed import EventFeed
 from sen_server.group_commit import GroupCommit, WriteGate
 from sen_server.settings import ServerSettings
 
@@ -37,9 +38,25 @@ class Runtime:
     # Writers of this process queue here (see group_commit.WriteGate).
     write_gate: WriteGate = field(default_factory=WriteGate)
     group_commit: GroupCommit = field(init=False)
+    # One reader of the events table for every stream of this process, while any is open.
+    _feed: EventFeed | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.group_commit = GroupCommit(self)
+
+    def join_feed(self) -> EventFeed:
+        """The process's event feed, started if no stream was using it; pair with
+        ``leave_feed`` (the last stream to leave stops it)."""
+        if self._feed is None:
+            self._feed = EventFeed(self)
+        self._feed.users += 1
+        return self._feed
+
+    def leave_feed(self, feed: EventFeed) -> None:
+        feed.users -= 1
+        if feed.users == 0 and self._feed is feed:
+            feed.close()
+            self._feed = None
 
     @classmethod
     def build(cls, settings: ServerSettings, clock: Clock | None = None) -> "Runtime":

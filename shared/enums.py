@@ -197,6 +197,8 @@ class AuditAction(StrEnum):
     REPORT_ROUTING = "report.routing"
     QUEUE_VIEW = "queue.view"
     QUEUE_COUNTS = "queue.counts"
+    # A queue row the live stream put on a reader's screen: a view of its envelope.
+    QUEUE_ROW_PUSHED = "queue.row_pushed"
     EVENTS_SUBSCRIBE = "events.subscribe"
     DIRECTORY_USERS = "directory.users"
     DIRECTORY_OFFICES = "directory.offices"

@@ -5,7 +5,7 @@ unknown fields so that a typo is an error naming the field, not silently dropped
 """
 
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -335,6 +335,9 @@ class QueuePage(QueueCount):
     cursors it followed."""
 
     queue: QueueName
+    # The field rows are ordered by, newest first (then by id): a client placing a row that
+    # arrives live puts it where the server would.
+    order_by: Literal["submitted_at", "updated_at"] = "updated_at"
     items: list[QueueItem]
     next_cursor: str | None = None
     limit: int
@@ -365,8 +368,20 @@ class VersionComparison(BaseModel):
     differences: list[FieldDifference]
 
 
+class QueuePlacement(BaseModel):
+    """One of the reader's queues that holds an event's report now, and the report's sort
+    key there: a queue lists its rows newest first by this key, then by report id."""
+
+    queue: QueueName
+    key: datetime
+
+
 class EventPublic(BaseModel):
-    """One live event. Carries no report content beyond the envelope, and never PII."""
+    """One live event. Carries no report content beyond the envelope, and never PII.
+
+    A report event also carries the report's queue row as the reader's queues show it, and
+    which of the reader's queues hold it now (empty: none, so a row shown should go), so
+    that a client updates its rows in place instead of re-reading its queue."""
 
     id: int  # monotonically increasing; resend as Last-Event-ID to replay what was missed
     kind: EventKind
@@ -378,6 +393,8 @@ class EventPublic(BaseModel):
     title: str | None
     actor: str | None
     at: datetime
+    row: QueueItem | None = None
+    queues: list[QueuePlacement] = []
 
 
 class UserRef(BaseModel):

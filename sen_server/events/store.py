@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sen_server.events.bus import CHANNEL
 from sen_server.models import Event, Report
 from shared.enums import EventKind, ObjectType, Priority, ReportType
-from shared.schemas import EventPublic
+from shared.schemas import EventPublic, QueueItem, QueuePlacement
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,9 @@ async def events_after(session: AsyncSession, after: int, limit: int = 200) -> l
     return list((await session.exec(statement)).all())
 
 
-def event_public(event: Event) -> EventPublic:
+def event_public(
+    event: Event, row: QueueItem | None = None, queues: list[QueuePlacement] | None = None
+) -> EventPublic:
     return EventPublic(
         id=event.id,
         kind=EventKind(event.kind),
@@ -86,4 +88,6 @@ def event_public(event: Event) -> EventPublic:
         title=event.title,
         actor=event.actor,
         at=event.at,
+        row=row,
+        queues=queues or [],
     )

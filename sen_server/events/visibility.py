@@ -1,37 +1,74 @@
-"""Who sees a live event: decided per object type by that domain's read rule, so an event
-never tells a reader about something they could not open. Deny by default: an event whose
-object type has no rule here (or whose kind this server does not know) reaches nobody."""
+"""Who sees a live event, and what it shows them: decided per object type by that domain's
+read rule, so an event never tells a reader about something they could not open. Deny by
+default: an event whose object type has no rule here (or whose kind this server does not
+know) reaches nobody.
 
-from collections import defaultdict
-from collections.abc import Awaitable, Callable
+A report event shows its reader the report's queue row as their queues show it (their own
+delivery state, what they may do from the row) and which of their queues hold it now, so a
+client updates its rows in place instead of re-reading its queue. The decision is made in
+Python from the row the feed read once for every stream (``policy.admits``,
+``queues.live.placement``): hundreds of streams cost one query per batch of events.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from sen_server.events.feed import FedEvent
+from sen_server.events.store import event_public
 from sen_server.models import Event
 from sen_server.principal import Caller
-from sen_server.reports.policy import readable_report_ids
+from sen_server.queues.live import placement
+from sen_server.reports import policy
+from sen_server.reports.rows import load_rows
 from shared.enums import EventKind, ObjectType
+from shared.schemas import EventPublic, QueuePlacement
 
-# Of these object ids, the ones the caller may read.
-ReadableIds = Callable[[AsyncSession, Caller, set[str]], Awaitable[set[str]]]
 
-VISIBILITY: dict[str, ReadableIds] = {
-    ObjectType.REPORT: readable_report_ids,
+@dataclass(frozen=True)
+class Reader:
+    """A stream's reader and their read grants (re-read with the session check)."""
+
+    caller: Caller
+    grants: list[policy.Grant]
+
+    @classmethod
+    async def load(cls, session: AsyncSession, caller: Caller) -> "Reader":
+        facts = await policy.reader_facts(session, caller)
+        return cls(caller, policy.read_grants(caller, facts))
+
+
+def _report_event(reader: Reader, fed: FedEvent, now: datetime) -> EventPublic | None:
+    row = fed.row
+    if row is None or not policy.admits(reader.grants, row):
+        return None
+    placed = placement(reader.caller, row, now)
+    return event_public(
+        fed.event,
+        row=row.item_for(reader.caller.id),
+        queues=[QueuePlacement(queue=name, key=key) for name, key in placed.items()],
+    )
+
+
+SHOWN_AS: dict[str, Callable[[Reader, FedEvent, datetime], EventPublic | None]] = {
+    ObjectType.REPORT: _report_event,
 }
 
 
+def shown_to(reader: Reader, fed: FedEvent, now: datetime) -> EventPublic | None:
+    """The event as ``reader`` receives it, or None when they may not see it."""
+    if fed.event.kind not in EventKind._value2member_map_:
+        return None
+    rule = SHOWN_AS.get(fed.event.object_type)
+    return rule(reader, fed, now) if rule else None
+
+
 async def visible_events(session: AsyncSession, caller: Caller, events: list[Event]) -> list[Event]:
-    wanted: dict[str, set[str]] = defaultdict(set)
-    for event in events:
-        if event.object_id is not None:
-            wanted[event.object_type].add(event.object_id)
-    readable: dict[str, set[str]] = {}
-    for object_type, ids in wanted.items():
-        rule = VISIBILITY.get(object_type)
-        readable[object_type] = await rule(session, caller, ids) if rule else set()
-    return [
-        e
-        for e in events
-        if e.kind in EventKind._value2member_map_
-        and e.object_id in readable.get(e.object_type, set())
-    ]
+    """Of these events, the ones ``caller`` may see (for callers outside a stream)."""
+    reader = await Reader.load(session, caller)
+    ids = [e.object_id for e in events if e.object_type == ObjectType.REPORT and e.object_id]
+    rows = await load_rows(session, ids)
+    now = datetime.now(UTC)  # only the queues' windows depend on it, not who sees what
+    return [e for e in events if shown_to(reader, FedEvent(e, rows.get(e.object_id or "")), now)]

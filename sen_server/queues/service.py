@@ -187,7 +187,12 @@ async def queue_page(
         )
     )
     return QueuePage(
-        **counts.model_dump(), queue=queue, items=items, next_cursor=next_cursor, limit=limit
+        **counts.model_dump(),
+        queue=queue,
+        order_by="submitted_at" if query.shape.by_submission else "updated_at",
+        items=items,
+        next_cursor=next_cursor,
+        limit=limit,
     )
 
 

@@ -4,7 +4,7 @@ that list it for one reader, newest first (the design is in sen_server.queues.se
 Everything here builds statements; nothing runs them.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from itertools import product
@@ -19,6 +19,7 @@ from sen_server.principal import Caller
 from sen_server.queues.cursor import Position
 from sen_server.reports import policy
 from sen_server.reports.policy import Grant, ReaderFacts, ReportSet
+from sen_server.reports.rows import ReportRow
 from sen_server.routing.service import DELIVERED_STATUSES
 from shared.enums import QueueName, ReportStatus, ReportType
 
@@ -36,6 +37,7 @@ class QueueShape:
     by_submission: bool  # newest submitted first; else newest change first
     window: timedelta | None = None  # only reports submitted within this long
     own: tuple[ColumnElement[bool], ...] = ()  # further conditions on Report
+    own_row: "Callable[[ReportRow], bool] | None" = None  # ``own`` for one row, in Python
 
 
 SHAPES: dict[QueueName, QueueShape] = {
@@ -50,6 +52,7 @@ SHAPES: dict[QueueName, QueueShape] = {
         ReportSet(statuses=PUBLISHED, types=frozenset({ReportType.ERO_LEAD})),
         False,
         own=(or_(col(Report.triage_status).is_(None), col(Report.triage_status) == "new"),),
+        own_row=lambda r: r.triage_status in (None, "new"),
     ),
     QueueName.DRAFTS: QueueShape(
         ReportSet(statuses=frozenset({S.DRAFT, S.RETURNED, S.IN_REVIEW}), authored=True), False

@@ -13,9 +13,17 @@ can find (by status, type, author, program, or the reader's own deliveries) and
 those terms: whether one grant covers a whole set (``reads_whole``: the IROC queue for a
 watch officer) or which grants can meet it (``grants_meeting``), and list the set under
 each (sen_server.queues.service).
+
+Each grant can also be asked of one report row in Python (``Grant.admits``): the live
+stream decides what hundreds of readers may see of an event from rows read once
+(sen_server.reports.rows). A grant's extra condition is therefore given twice, as SQL
+(``only``) and as a test of a row (``only_row``), side by side where the grant is made;
+tests/server/test_live_visibility.py holds the two to the same answers.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, true
 from sqlalchemy.orm import aliased
@@ -38,6 +46,9 @@ from shared.enums import (
     Role,
 )
 from shared.fields import ReviewPolicy
+
+if TYPE_CHECKING:
+    from sen_server.reports.rows import ReportRow
 
 T = ReportType
 S = ReportStatus
@@ -108,6 +119,18 @@ class Grant:
     programs: frozenset[str] | None = None
     delivered_to: int | None = None  # reports delivered to this user
     only: ColumnElement[bool] | None = None
+    only_row: "Callable[[ReportRow], bool] | None" = None  # ``only`` for one row, in Python
+
+    def admits(self, row: "ReportRow") -> bool:
+        """Whether this grant lets its caller read the report of ``row``."""
+        return (
+            (self.statuses is None or row.status in self.statuses)
+            and (self.types is None or row.type in self.types)
+            and (self.authors is None or row.author_id in self.authors)
+            and (self.programs is None or row.program in self.programs)
+            and (self.delivered_to is None or self.delivered_to in row.receipts)
+            and (self.only_row is None or self.only_row(row))
+        )
 
     def condition(self) -> ColumnElement[bool]:
         """The grant as one condition on ``Report`` (a delivery as an EXISTS)."""
@@ -189,11 +212,18 @@ def read_grants(caller: Caller, facts: ReaderFacts) -> list[Grant]:
     # (the demo's SAC supervises a group supervisor); other supervisors up the office chain
     # may review too.
     if facts.supervised_ids or facts.review_offices:
+        supervised, offices = facts.supervised_ids, facts.review_offices
         reviewable = or_(
-            col(Report.author_id).in_(sorted(facts.supervised_ids)),
-            col(Report.author_office_id).in_(sorted(facts.review_offices)),
+            col(Report.author_id).in_(sorted(supervised)),
+            col(Report.author_office_id).in_(sorted(offices)),
         )
-        grants.append(Grant(statuses=frozenset({S.IN_REVIEW}), only=reviewable))
+        grants.append(
+            Grant(
+                statuses=frozenset({S.IN_REVIEW}),
+                only=reviewable,
+                only_row=lambda r: r.author_id in supervised or r.author_office_id in offices,
+            )
+        )
     if facts.supervised_ids:
         grants.append(Grant(statuses=published, authors=facts.supervised_ids))
     for role, types in ROLE_READS.items():
@@ -206,13 +236,25 @@ def read_grants(caller: Caller, facts: ReaderFacts) -> list[Grant]:
         grants.append(Grant(statuses=published, types=hq_types, programs=frozenset({program})))
     if caller.has(Role.HSI_INTEL):
         flagged = col(Report.triage_status) == "flagged_for_hsi"
-        grants.append(Grant(statuses=published, types=frozenset({T.ERO_LEAD}), only=flagged))
+        grants.append(
+            Grant(
+                statuses=published,
+                types=frozenset({T.ERO_LEAD}),
+                only=flagged,
+                only_row=lambda r: r.triage_status == "flagged_for_hsi",
+            )
+        )
     return grants
 
 
 def read_condition(caller: Caller, facts: ReaderFacts) -> ColumnElement[bool]:
     grants = read_grants(caller, facts)
     return or_(*(g.condition() for g in grants)) if grants else false()
+
+
+def admits(grants: list[Grant], row: "ReportRow") -> bool:
+    """Whether a caller with these grants (``read_grants``) may read the report of ``row``."""
+    return any(g.admits(row) for g in grants)
 
 
 def reads_whole(caller: Caller, facts: ReaderFacts, wanted: ReportSet) -> bool:

@@ -8,14 +8,13 @@ report. Pages come from the server by cursor (``]`` follows the page's ``next_cu
 go back (``[``) the screen keeps the cursors it followed, one per page.
 """
 
-import asyncio
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static, Tab, Tabs
 
 from sen_tui.api import ApiError
+from sen_tui.flows.coalesce import Coalesced
 from sen_tui.formatting import count
 from sen_tui.live import ConnectionState
 from sen_tui.modals.pick_type import PickTypeModal
@@ -24,14 +23,13 @@ from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.screens.search import SearchScreen
 from sen_tui.screens.workspace import WORKSPACE_BINDINGS, WorkspaceScreen
 from sen_tui.session import Session
+from sen_tui.widgets.queue_rows import apply_event
 from sen_tui.widgets.queue_table import LEGEND, QueueTable
 from sen_tui.widgets.session_bar import SessionBar
 from shared.enums import ReportAction, WorkspaceAction
 from shared.schemas import EventPublic, QueueCount, QueuePage, QueueRef, WorkspacePublic
 
 PAGES = Binding.Group("Page")
-REFRESH_DEBOUNCE = 0.3  # a burst of events (a routed submission) makes one refresh
-REFRESH_INTERVAL = 1.0  # and a stream of them one read a second at most
 MAX_QUEUE_KEYS = 9
 
 
@@ -60,9 +58,10 @@ class QueuesScreen(WorkspaceScreen):
         self.cursor: str | None = None  # the page shown starts after this (None: the first)
         self.earlier: list[str | None] = []  # the cursors of the pages before it, in order
         self.page: QueuePage | None = None
-        self._refresh_pending = False
-        self._loading = False
-        self._last_load = float("-inf")  # loop time the last read started
+        # Live changes: rows are updated in place from the events; counts, and pages the
+        # events cannot update, are re-read at most once a second (flows.coalesce).
+        self._reread = Coalesced(self, self.load_page)
+        self._recount = Coalesced(self, self.load_counts)
 
     @property
     def ready(self) -> bool:
@@ -91,13 +90,7 @@ class QueuesScreen(WorkspaceScreen):
     async def load_page(self) -> None:
         if self.current is None:
             return
-        self._loading, self._last_load = True, asyncio.get_running_loop().time()
-        try:
-            await self._load_page(self.current)
-        finally:
-            self._loading = False
-
-    async def _load_page(self, queue: QueueRef) -> None:
+        queue = self.current
         client = self.session.client
         limit = self.session.settings.page_size
         page = await client.queue(queue.name, cursor=self.cursor, limit=limit)
@@ -138,29 +131,31 @@ class QueuesScreen(WorkspaceScreen):
             else:
                 tab.label = queue.label
 
-    def refresh_soon(self) -> None:
-        """Re-read after a live change: a burst makes one read, a steady stream one read a
-        second, and a read under way is never cancelled for a newer one (while events kept
-        coming, no page would ever arrive, and every watcher would keep the server busy)."""
-        if self._refresh_pending:
-            return
-        self._refresh_pending = True
-        due = self._last_load + REFRESH_INTERVAL - asyncio.get_running_loop().time()
-        self.set_timer(max(REFRESH_DEBOUNCE, due), self._refresh_now)
-
-    def _refresh_now(self) -> None:
-        self._refresh_pending = False
-        if self._loading:  # it may have started before the change: read once more after it
-            self.refresh_soon()
-        else:
-            self.load_page()
+    @work(exclusive=True, group="counts", exit_on_error=False)
+    async def load_counts(self) -> None:
+        counts = await self.session.client.queue_counts()
+        self.show_counts(counts)
+        counted = counts.get(self.current.name) if self.current else None
+        if self.page is not None and counted is not None:
+            self.page = self.page.model_copy(update=counted.model_dump())
+            self.show_status()
 
     def on_live_event(self, event: EventPublic) -> None:
-        self.refresh_soon()
+        """The event's row, as the server placed it for this reader, goes into the page in
+        place: 300 watch officers receiving one report make no queue reads at all."""
+        if event.row is None or self.page is None:
+            self._reread.request()
+            return
+        items = apply_event(self.page, event, first_page=self.cursor is None)
+        if items is not self.page.items:
+            self.page = self.page.model_copy(update={"items": items})
+            self.query_one(QueueTable).show(items)
+            self.refresh_bindings()
+        self._recount.request()
 
     def on_connection(self, state: ConnectionState) -> None:
         if state is ConnectionState.LIVE:
-            self.refresh_soon()  # whatever happened while we were away
+            self._reread.request()  # whatever happened while we were away
 
     def on_screen_resume(self) -> None:
         # Back from a report (or another workspace): read states and statuses changed.
