@@ -226,7 +226,7 @@ class ReportForm(VerticalScroll, can_focus=False):
         unplaced: list[FieldError] = []
         first: FormBlock | None = None
         for error in errors:
-            target = blocks.get(error.field) or blocks.get(error.field.rsplit(".", 1)[0])
+            target = _nearest(blocks, error.field)
             if target is None:
                 unplaced.append(error)
                 continue
@@ -243,3 +243,13 @@ class ReportForm(VerticalScroll, can_focus=False):
 
     def error_count(self) -> int:
         return sum(1 for b in self.blocks_by_path().values() if b.error_text)
+
+
+def _nearest(blocks: dict[str, FormBlock], path: str) -> FormBlock | None:
+    """The block of ``path`` or of the nearest field holding it: "recipients.users.0" (one
+    name in the list) is shown at the recipients block."""
+    while path:
+        if path in blocks:
+            return blocks[path]
+        path = path.rpartition(".")[0]
+    return None
