@@ -154,8 +154,47 @@ def fake_body(
     body = _fill(spec.fields, fake, rng, now)
     if spec.code == "LEARA":
         _settle_leara(body, fake, rng, now)
+    if spec.code == "SPOT":
+        _settle_spot(body, fake)
     _write_story(spec.code, body, fake)
     return body
+
+
+# What a SPOT's subject line says, by its threat type: the distinctive words first, so
+# that a queue cut at 80 columns still tells one threat from another.
+_SPOT_LINES = {
+    "threat_to_personnel": [
+        "Threats against agents posted online, {city}",
+        "Caller threatens to harm officers at {facility}",
+        "Agent's home address found on a cartel list, {city}",
+    ],
+    "threat_to_facility": [
+        "Suspicious package at {facility}",
+        "Bomb threat phoned in to {facility}",
+        "Vehicle tried to breach the gate at {facility}",
+    ],
+    "critical_incident": [
+        "Shots fired outside {facility}",
+        "Fire at {facility}: detainees moved",
+        "Hostage situation reported in {city}",
+    ],
+    "officer_safety": [
+        "Armed subject barricaded in {city}",
+        "Armed fugitive sighted near {facility}",
+        "Officer-safety alert: armed escort ambushed near {city}",
+    ],
+    "other": [
+        "Drone flying over {facility}",
+        "Cameras down at {facility} after a power cut",
+    ],
+}
+
+
+def _settle_spot(body: dict[str, Any], fake: Faker) -> None:
+    """A subject line that says what the threat is, matching its threat type."""
+    lines = _SPOT_LINES.get(str(body.get("threat_type")), _SPOT_LINES["other"])
+    line = str(fake.random_element(lines))
+    body["subject_line"] = line.format(city=fake.city(), facility=fake.facility())
 
 
 def fake_title(spec: ReportTypeSpec, body: dict[str, Any]) -> str:
@@ -268,12 +307,11 @@ def _write_story(code: str, body: dict[str, Any], fake: Faker) -> None:
             "story; the press office has been asked for a statement."
         )
     elif "summary" in body:
-        threat = str(body.get("threat_type", "other")).replace("_", " ")
-        target = str(body.get("subject_line", where)).removeprefix("Threat reported against ")
+        line = str(body.get("subject_line", f"Threat in {where}"))
         body["summary"] = (
-            f"{'Threat' if threat == 'other' else threat.capitalize()} reported at {target}"
-            ": what is known now. Officers are on scene and "
-            "more will follow by amendment as the situation develops."
+            f"{line}. What is known now: the report came in minutes ago and officers are on "
+            "their way or on scene. The area is being secured; more will follow by "
+            "amendment as the situation develops."
         )
 
 
@@ -366,7 +404,7 @@ def _text(name: str, fake: Faker) -> str:
     if name == "fin":
         return str(fake.numerify("##########"))
     if name == "subject_line":
-        return f"Threat reported against {fake.facility()}"
+        return f"Suspicious activity at {fake.facility()}"  # settled by threat type
     if name == "headline":
         return str(fake.random_element(HEADLINES)).format(city=fake.city())
     if name == "outlet":
