@@ -19,6 +19,7 @@ from shared.schemas import (
     MAX_PAGE,
     MAX_VERSION,
     AmendRequest,
+    BaseRevision,
     FieldError,
     Page,
     ReportCreate,
@@ -27,7 +28,6 @@ from shared.schemas import (
     ReportUpdate,
     ReportVersionPublic,
     ReviewDecision,
-    VersionedAction,
 )
 
 # Sequences are zero-padded to six digits and grow past them (reports.ids).
@@ -106,28 +106,30 @@ class ReportController(ApiController):
         caller: CallerDep,
         unit: UnitDep,
         report_id: ReportId,
-        base_version: Annotated[int, Parameter(ge=1, le=MAX_VERSION)],
+        base_revision: Annotated[int, Parameter(ge=1, le=MAX_VERSION)],
     ) -> None:
-        await service.delete_report(unit, caller, report_id, base_version)
+        await service.delete_report(unit, caller, report_id, base_revision)
 
     @post("/{report_id:str}/submit", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def submit(
-        self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[VersionedAction]
+        self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[BaseRevision]
     ) -> ReportPublic:
-        return await service.submit_report(unit, caller, report_id, data.base_version, review=False)
+        return await service.submit_report(
+            unit, caller, report_id, data.base_revision, review=False
+        )
 
     @post("/{report_id:str}/request-review", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def request_review(
-        self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[VersionedAction]
+        self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[BaseRevision]
     ) -> ReportPublic:
-        return await service.submit_report(unit, caller, report_id, data.base_version, review=True)
+        return await service.submit_report(unit, caller, report_id, data.base_revision, review=True)
 
     @post("/{report_id:str}/approve", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def approve(
         self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[ReviewDecision]
     ) -> ReportPublic:
         return await service.decide_review(
-            unit, caller, report_id, data.base_version, approve=True, comment=data.comment
+            unit, caller, report_id, data.base_revision, approve=True, comment=data.comment
         )
 
     @post("/{report_id:str}/return", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
@@ -135,7 +137,7 @@ class ReportController(ApiController):
         self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[ReviewDecision]
     ) -> ReportPublic:
         return await service.decide_review(
-            unit, caller, report_id, data.base_version, approve=False, comment=data.comment
+            unit, caller, report_id, data.base_revision, approve=False, comment=data.comment
         )
 
     @post("/{report_id:str}/amend", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)

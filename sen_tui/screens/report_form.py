@@ -188,7 +188,7 @@ class ReportFormScreen(SenScreen[None]):
                 report = await client.create_report(payload.create(ReportType(self.spec.code)))
             else:
                 report = await client.update_report(
-                    self.report.id, payload.update(self.report.version)
+                    self.report.id, payload.update(self.report.revision)
                 )
         except (ApiError, ServerUnreachable) as exc:
             return await self.refused(exc, payload, explicit=explicit, retry=self.save)
@@ -284,7 +284,7 @@ class ReportFormScreen(SenScreen[None]):
             )
             return
         try:
-            sent = await self.session.client.submit(report.id, report.version, review=review)
+            sent = await self.session.client.submit(report.id, report.revision, review=review)
         except (ApiError, ServerUnreachable) as exc:
             await self.refused(exc, self.form.payload(), explicit=True, retry=self.save)
             await self.refresh_offered()
@@ -304,7 +304,7 @@ class ReportFormScreen(SenScreen[None]):
             fresh = await self.session.client.report(report.id)
         except (ApiError, ServerUnreachable):
             return
-        if fresh.version == report.version:
+        if fresh.revision == report.revision:
             self.report = report.model_copy(update={"allowed_actions": fresh.allowed_actions})
             self.refresh_bindings()
 
@@ -325,7 +325,7 @@ class ReportFormScreen(SenScreen[None]):
         payload = self.form.payload()
         try:
             amended = await self.session.client.amend(
-                report.id, payload.amend(report.version, reason)
+                report.id, payload.amend(report.revision, reason)
             )
         except (ApiError, ServerUnreachable) as exc:
 

@@ -108,11 +108,11 @@ class FormPayload:
     def create(self, report_type: str) -> ReportCreate:
         return ReportCreate(type=ReportType(report_type), **self._envelope())
 
-    def update(self, base_version: int) -> ReportUpdate:
-        return ReportUpdate(base_version=base_version, **self._envelope())
+    def update(self, base_revision: int) -> ReportUpdate:
+        return ReportUpdate(base_revision=base_revision, **self._envelope())
 
-    def amend(self, base_version: int, reason: str) -> AmendRequest:
-        return AmendRequest(base_version=base_version, reason=reason, **self._envelope())
+    def amend(self, base_revision: int, reason: str) -> AmendRequest:
+        return AmendRequest(base_revision=base_revision, reason=reason, **self._envelope())
 
 
 def comparable_report(report: ReportPublic) -> dict[str, Any]:

@@ -142,7 +142,7 @@ async def exercise(http: Any, now: datetime) -> Transcript:
             author,
             "PATCH",
             url,
-            json={"base_version": report["version"], "title": "Edited", "body": edited},
+            json={"base_revision": report["revision"], "title": "Edited", "body": edited},
         )
         if report_type in ("OPPRED", "SPEAR"):
             report = await ok(
@@ -150,14 +150,14 @@ async def exercise(http: Any, now: datetime) -> Transcript:
                 author,
                 "POST",
                 f"{url}/request-review",
-                json={"base_version": report["version"]},
+                json={"base_revision": report["revision"]},
             )
             report = await ok(
                 f"approve {report_type}",
                 "sup.nyc",
                 "POST",
                 f"{url}/approve",
-                json={"base_version": report["version"]},
+                json={"base_revision": report["revision"]},
             )
         else:
             report = await ok(
@@ -165,7 +165,7 @@ async def exercise(http: Any, now: datetime) -> Transcript:
                 author,
                 "POST",
                 f"{url}/submit",
-                json={"base_version": report["version"]},
+                json={"base_revision": report["revision"]},
             )
         ids[report_type] = report["id"]
 
@@ -178,7 +178,7 @@ async def exercise(http: Any, now: datetime) -> Transcript:
         "POST",
         f"{sir}/amend",
         json={
-            "base_version": current["version"],
+            "base_revision": current["revision"],
             "reason": "CANARY-QX7Z-REASON: corrected the subject's name",
             "body": amended,
         },
@@ -204,7 +204,7 @@ async def exercise(http: Any, now: datetime) -> Transcript:
             t.lists.append((f"{user} lists{query}", response.text))
 
     # Denied: no role of these may do this; the refusal is audited, the body is not.
-    await call("pao edits SIR", "pao", "PATCH", sir, json={"base_version": 1, "body": amended})
+    await call("pao edits SIR", "pao", "PATCH", sir, json={"base_revision": 1, "body": amended})
     await call("stats views SIR", "stats", "GET", sir)
     await call(
         "pao creates OPPRED", "pao", "POST", "/api/v1/reports", json=canary_report("OPPRED", now)
@@ -258,14 +258,14 @@ async def exercise(http: Any, now: datetime) -> Transcript:
             "agent.nyc",
             "PATCH",
             url,
-            json={"base_version": draft["version"], **update},
+            json={"base_revision": draft["revision"], **update},
         )
     await refused(
-        "save with bad base_version",
+        "save with bad base_revision",
         "agent.nyc",
         "PATCH",
         url,
-        json={"base_version": "CANARY-QX7Z-BASE", "body": good["body"]},
+        json={"base_revision": "CANARY-QX7Z-BASE", "body": good["body"]},
     )
     incomplete = {"type": "SIR", "body": {"subjects": good["body"]["subjects"]}}
     partial = await ok("create partial", "agent.nyc", "POST", "/api/v1/reports", json=incomplete)
@@ -274,7 +274,7 @@ async def exercise(http: Any, now: datetime) -> Transcript:
         "agent.nyc",
         "POST",
         f"/api/v1/reports/{partial['id']}/submit",
-        json={"base_version": partial["version"]},
+        json={"base_revision": partial["revision"]},
     )
     as_json = {"content-type": "application/json"}
     raw = {
@@ -290,7 +290,7 @@ async def exercise(http: Any, now: datetime) -> Transcript:
     for query in ("type=CANARY-QX7Z", "since=CANARY-QX7Z", "limit=CANARY-QX7Z"):
         await refused(f"list with {query}", "agent.nyc", "GET", f"/api/v1/reports?{query}")
     await refused("bad report id", "agent.nyc", "GET", "/api/v1/reports/CANARY-QX7Z-ID")
-    await refused("bad delete", "agent.nyc", "DELETE", f"{url}?base_version=CANARY-QX7Z")
+    await refused("bad delete", "agent.nyc", "DELETE", f"{url}?base_revision=CANARY-QX7Z")
 
     # A deleted draft leaves nothing behind, not even in the report tables.
     doomed = canary_report("SIR", now, tag=DELETED_TAG)
@@ -301,7 +301,7 @@ async def exercise(http: Any, now: datetime) -> Transcript:
         "agent.nyc",
         "DELETE",
         f"/api/v1/reports/{draft['id']}",
-        params={"base_version": draft["version"]},
+        params={"base_revision": draft["revision"]},
     )
     assert deleted.status_code == 204, deleted.text
     t.deleted_id = draft["id"]
@@ -464,13 +464,13 @@ async def test_amendment_reason_is_masked_for_public_affairs(client: Any, clock:
     report = created.json()
     url = f"/api/v1/reports/{report['id']}"
     submitted = await client.post(
-        f"{url}/submit", json={"base_version": report["version"]}, headers=agent
+        f"{url}/submit", json={"base_revision": report["revision"]}, headers=agent
     )
     assert submitted.status_code == 200, submitted.text
     reason = "CANARY-QX7Z-REASON: subject's name corrected to CANARY-QX7Z-NAME"
     amended = await client.post(
         f"{url}/amend",
-        json={"base_version": submitted.json()["version"], "reason": reason},
+        json={"base_revision": submitted.json()["revision"], "reason": reason},
         headers=agent,
     )
     assert amended.status_code == 200, amended.text

@@ -108,7 +108,7 @@ async def test_recipients_are_picked_by_name_and_refusals_shown_at_the_field(
         await wait_until(pilot, lambda: block.error_text, "the refusal at the field")
         assert block.error_text == "stats may not receive SIR reports"
         report = await api.call("agent.lax", "GET", f"/reports/{draft['id']}")
-        assert report["version"] == 1  # refused: nothing changed
+        assert report["revision"] == 1  # refused: nothing changed
 
         await pilot.press("ctrl+g")
         await wait_until(pilot, lambda: on_screen(pilot, RecipientsModal), "the picker")
@@ -156,7 +156,7 @@ async def test_leara_disposition_keeps_input_on_a_conflict_then_the_report_is_cl
             "officer.nyc",
             "POST",
             f"/reports/{draft['id']}/disposition",
-            json={"base_version": submitted["version"], "disposition_status": "forwarded"},
+            json={"base_revision": submitted["revision"], "disposition_status": "forwarded"},
         )
         await pilot.press("ctrl+s")
         await wait_until(
