@@ -386,14 +386,21 @@ def _text(name: str, fake: Faker) -> str:
     return str(fake.sentence(nb_words=5)).rstrip(".")
 
 
+# A person's birthday falls at least this many days from the report's day, so the stated
+# age holds on any event day that close to it (ages are checked on the event's day).
+BIRTHDAY_MARGIN_DAYS = 30
+
+
 def _settle_person(body: dict[str, Any], rng: random.Random, now: datetime) -> None:
-    """A date of birth that gives the stated age on the report's day."""
+    """A date of birth that gives the stated age on the report's day, and on every day
+    within BIRTHDAY_MARGIN_DAYS of it (an event a few hours before or weeks after)."""
     if "age" not in body or "date_of_birth" not in body:
         return
     age = body["age"]
     today = now.date()
     latest = _years_before(today, age)  # the last day on which they could turn `age`
-    born = latest - timedelta(days=rng.randint(0, 364))
+    margin = BIRTHDAY_MARGIN_DAYS
+    born = latest - timedelta(days=rng.randint(margin, 364 - margin))
     body["date_of_birth"] = born.isoformat()
 
 

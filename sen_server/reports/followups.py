@@ -149,7 +149,9 @@ async def update_disposition(
         body["disposition_narrative"] = data.disposition_narrative
     if data.completed_at is not None:
         body["completed_at"] = data.completed_at.isoformat()
-    cleaned, errors = validate_body(get_type(report.type), body, for_submit=True)
+    cleaned, errors = validate_body(
+        get_type(report.type), body, for_submit=True, event_at=report.event_at
+    )
     if errors:
         raise validation_failed(errors)
     now = unit.runtime.now()

@@ -72,8 +72,10 @@ async def served_catalogue(unit: UnitOfWork) -> Catalogue:
     )
 
 
-def _check_body(spec: ReportTypeSpec, body: dict[str, Any], *, for_submit: bool) -> dict[str, Any]:
-    cleaned, errors = validate_body(spec, body, for_submit=for_submit)
+def _check_body(
+    spec: ReportTypeSpec, body: dict[str, Any], *, for_submit: bool, event_at: datetime | None
+) -> dict[str, Any]:
+    cleaned, errors = validate_body(spec, body, for_submit=for_submit, event_at=event_at)
     if errors:
         raise validation_failed(errors)
     return cleaned
@@ -95,7 +97,7 @@ async def create_report(unit: UnitOfWork, caller: Caller, data: ReportCreate) ->
             audit=unit_entry,
         )
     spec = get_type(data.type)
-    body = _check_body(spec, data.body, for_submit=False)
+    body = _check_body(spec, data.body, for_submit=False, event_at=data.event_at)
     recipients = await _checked_recipients(unit, data.type, data.recipients)
     report = Report(
         id=await next_report_id(unit.session, data.type, now.year),
@@ -160,8 +162,10 @@ async def update_report(
         raise await version_conflict(unit, caller, report, AuditAction.REPORT_UPDATE)
     spec = get_type(report.type)
     changed = _apply_envelope(report, data)
-    if data.body is not None:
-        body = _check_body(spec, data.body, for_submit=False)
+    if data.body is not None or "event_at" in changed:
+        # A new event time may make the stored ages disagree with the dates of birth.
+        sent = data.body if data.body is not None else report.body
+        body = _check_body(spec, sent, for_submit=False, event_at=report.event_at)
         changed += changed_fields(spec, report.body, body)
         report.body = body
     if data.recipients is not None:
@@ -203,7 +207,7 @@ async def delete_report(
 
 
 def _submit_errors(spec: ReportTypeSpec, report: Report, now: datetime) -> list[FieldError]:
-    _, body_errors = validate_body(spec, report.body, for_submit=True)
+    _, body_errors = validate_body(spec, report.body, for_submit=True, event_at=report.event_at)
     envelope_errors = validate_envelope_for_submit(
         spec, title=report.title, event_at=report.event_at, now=now
     )
@@ -317,7 +321,7 @@ async def amend_report(
     spec = get_type(report.type)
     changed = _apply_envelope(report, data)
     if data.body is not None:
-        body = _check_body(spec, data.body, for_submit=True)
+        body = _check_body(spec, data.body, for_submit=True, event_at=report.event_at)
         changed += changed_fields(spec, report.body, body)
         report.body = body
     now = unit.runtime.now()

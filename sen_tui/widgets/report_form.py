@@ -208,7 +208,9 @@ class ReportForm(VerticalScroll, can_focus=False):
         errors: list[FieldError] = []
         if payload.event_at_text is not None:
             errors.append(FieldError(field="event_at", message=DATETIME_MESSAGE))
-        _, body_errors = validate_body(self.spec, payload.body, for_submit=for_submit)
+        _, body_errors = validate_body(
+            self.spec, payload.body, for_submit=for_submit, event_at=payload.event_at
+        )
         if for_submit:
             envelope_errors = validate_envelope_for_submit(
                 self.spec, title=payload.title, event_at=payload.event_at, now=now

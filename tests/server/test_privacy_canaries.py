@@ -9,7 +9,7 @@ import copy
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import MetaData, select
 
 from sen_server.db import create_engine
 from sen_server.settings import ServerSettings
+from shared.ages import AGE_FIELD, BIRTH_FIELD, age_on
 from shared.catalogue import get_type
 from shared.fields import FieldKind, FieldSpec
 from tests.support.api import login
@@ -59,28 +60,33 @@ def leaks(text: str | bytes) -> list[str]:
     return [n for n in NEEDLES if n in text]
 
 
-def plant(fields: list[FieldSpec], data: dict[str, Any], tag: str) -> None:
-    """Put a canary in every PII field of ``data`` (a complete body), in place."""
+def plant(fields: list[FieldSpec], data: dict[str, Any], tag: str, event_day: date) -> None:
+    """Put a canary in every PII field of ``data`` (a complete body), in place. A stated
+    age follows the canary date of birth, so that the body stays consistent on the
+    report's event day (a disagreement would be refused, and no path tested)."""
     for f in fields:
         value = data.get(f.name)
         if f.pii:
             if f.kind is FieldKind.DATE:
                 data[f.name] = CANARY_BIRTH_DATE
+                if f.name == BIRTH_FIELD and AGE_FIELD in data:
+                    data[AGE_FIELD] = age_on(date.fromisoformat(CANARY_BIRTH_DATE), event_day)
             elif f.kind is FieldKind.A_NUMBER:
                 data[f.name] = CANARY_A_NUMBER
             else:
                 assert f.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT), f
                 data[f.name] = f"CANARY-QX7Z-{tag}-{f.name}"[: f.max_length]
         elif f.kind is FieldKind.GROUP and isinstance(value, dict):
-            plant(f.fields or [], value, tag)
+            plant(f.fields or [], value, tag, event_day)
         elif f.kind is FieldKind.LIST and isinstance(value, list):
             for item in value:
-                plant(f.fields or [], item, tag)
+                plant(f.fields or [], item, tag, event_day)
 
 
 def canary_report(report_type: str, now: datetime, tag: str = "new") -> dict[str, Any]:
     payload = complete_report(report_type, now=now, title=f"Canary test {report_type}")
-    plant(get_type(report_type).fields, payload["body"], tag)
+    event_day = datetime.fromisoformat(payload["event_at"]).astimezone(UTC).date()
+    plant(get_type(report_type).fields, payload["body"], tag, event_day)
     assert leaks(json.dumps(payload)), "the canaries were not planted"
     return payload
 
@@ -230,6 +236,8 @@ async def exercise(http: Any, now: datetime) -> Transcript:
         "bad birth date": bad(
             lambda p: p["body"]["subjects"][0].update(date_of_birth="CANARY-QX7Z-DOB")
         ),
+        # The refusal says the age the canary birth date gives, never the date itself.
+        "age that disagrees": bad(lambda p: p["body"]["subjects"][0].update(age=3)),
         "bad enum": bad(lambda p: p["body"]["subjects"][0].update(sex="CANARY-QX7Z-SEX")),
         "long narrative": bad(lambda p: p["body"].update(narrative="CANARY-QX7Z-" * 2000)),
         "subjects as text": bad(lambda p: p["body"].update(subjects="CANARY-QX7Z-SUBJECTS")),
