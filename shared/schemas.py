@@ -247,6 +247,19 @@ class ReportPublic(BaseModel):
     allowed_actions: list[ReportAction] = []
 
 
+class ReportStart(BaseModel):
+    """A new report's starting values (``GET /reports/new?type=``), the server's to decide:
+    contacts filled from the author's and their supervisor's profiles, a SPOT's time. The
+    client's form opens with these; an untouched form is one that still holds them."""
+
+    type: ReportType
+    title: str = ""
+    event_at: datetime | None = None
+    priority: Priority
+    case_number: str | None = None
+    body: dict[str, Any] = {}
+
+
 class ReportSummary(BaseModel):
     """A queue or list row: envelope only, never body content."""
 

@@ -73,6 +73,7 @@ _KIND_MESSAGES = {
     FieldKind.PHONE: "must be a phone number: digits, spaces, + - ( ) and an optional extension",
     FieldKind.URL: "must be an http:// or https:// address",
     FieldKind.REPORT_IDS: "must be a list of report IDs",
+    FieldKind.OFFICE: "must be an office code from the office list",
     FieldKind.GROUP: "must be an object",
     FieldKind.LIST: "must be a list",
 }
@@ -144,6 +145,9 @@ def _value_type(f: FieldSpec, model_name: str) -> Any:
             ]
         case FieldKind.BOOLEAN:
             return StrictBool
+        case FieldKind.OFFICE:
+            # An office code; whether that office exists is the server's to say.
+            return Annotated[str, StringConstraints(strip_whitespace=True, max_length=f.max_length)]
         case FieldKind.A_NUMBER | FieldKind.EMAIL | FieldKind.PHONE | FieldKind.URL:
             return Annotated[
                 str,

@@ -15,9 +15,11 @@ from typing import Any
 from faker import Faker
 from faker.providers import BaseProvider
 
+from sen_server.demo.organisation import OFFICES
 from shared.fields import FieldKind, FieldSpec, ReportTypeSpec
 
 K = FieldKind
+OFFICE_CODES = [office.code for office in OFFICES]
 
 FEDERAL_AGENCIES = [
     "U.S. Marshals Service",
@@ -333,6 +335,8 @@ def _value(f: FieldSpec, fake: Faker, rng: random.Random, now: datetime) -> Any:
         return f"https://news.example.com/{fake.slug()}"
     if f.kind == K.REPORT_IDS:
         return []
+    if f.kind == K.OFFICE:  # an office of the demo organisation (the server checks it exists)
+        return rng.choice(OFFICE_CODES)
     return _text(name, fake)[: f.max_length or 300]
 
 
@@ -343,7 +347,7 @@ def _text(name: str, fake: Faker) -> str:
         return str(fake.last_name())
     if name == "title":  # an official's job title (CONTACT)
         return str(fake.official_title())
-    if name in ("office_agency", "authorizing_office"):
+    if name == "office_agency":
         return str(fake.agency()[0])
     if name == "facility":
         return str(fake.facility())

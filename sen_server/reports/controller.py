@@ -9,9 +9,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from sen_server.errors import validation_failed
 from sen_server.http.dependencies import CallerDep, UnitDep
-from sen_server.http.openapi import CHANGE_TO_ONE, ONE_OBJECT, ApiController
+from sen_server.http.openapi import CHANGE_TO_ONE, ONE_OBJECT, ApiController, error_responses
 from sen_server.http.params import WindowDep
-from sen_server.reports import service
+from sen_server.reports import service, starting
 from sen_server.reports.listing import ReportFilters, list_reports
 from shared.enums import Priority, ReportStatus, ReportType
 from shared.fields import Catalogue, ReportTypeSpec
@@ -24,6 +24,7 @@ from shared.schemas import (
     Page,
     ReportCreate,
     ReportPublic,
+    ReportStart,
     ReportSummary,
     ReportUpdate,
     ReportVersionPublic,
@@ -88,6 +89,13 @@ class ReportController(ApiController):
         """Reports the caller may read; q searches titles and narratives (all words)."""
         filters = ReportFilters(type, status, priority, mine, window.since, window.until, q)
         return await list_reports(unit, caller, filters, offset, limit)
+
+    @get("/new", responses=error_responses(403))
+    async def new(self, caller: CallerDep, unit: UnitDep, type: TypeCode) -> ReportStart:
+        """A new report's starting values: the author's and their supervisor's contact
+        blocks from their profiles, a SPOT's time now. 403 for a type the caller may not
+        create. Nothing is stored until the report is created."""
+        return await starting.starting_values(unit, caller, type)
 
     @get("/{report_id:str}", responses=ONE_OBJECT)
     async def detail(self, caller: CallerDep, unit: UnitDep, report_id: ReportId) -> ReportPublic:

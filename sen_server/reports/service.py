@@ -25,6 +25,7 @@ from sen_server.reports.common import (
     version_conflict,
 )
 from sen_server.reports.ids import next_report_id
+from sen_server.reports.office_fields import unknown_office_errors
 from sen_server.reports.search import index_report, purge_deleted_text, unindex_report
 from sen_server.reports.versions import (
     record_draft_edit,
@@ -72,10 +73,17 @@ async def served_catalogue(unit: UnitOfWork) -> Catalogue:
     )
 
 
-def _check_body(
-    spec: ReportTypeSpec, body: dict[str, Any], *, for_submit: bool, event_at: datetime | None
+async def _check_body(
+    unit: UnitOfWork,
+    spec: ReportTypeSpec,
+    body: dict[str, Any],
+    *,
+    for_submit: bool,
+    event_at: datetime | None,
 ) -> dict[str, Any]:
     cleaned, errors = validate_body(spec, body, for_submit=for_submit, event_at=event_at)
+    if not errors:
+        errors = await unknown_office_errors(unit.session, spec, cleaned)
     if errors:
         raise validation_failed(errors)
     return cleaned
@@ -97,7 +105,7 @@ async def create_report(unit: UnitOfWork, caller: Caller, data: ReportCreate) ->
             audit=unit_entry,
         )
     spec = get_type(data.type)
-    body = _check_body(spec, data.body, for_submit=False, event_at=data.event_at)
+    body = await _check_body(unit, spec, data.body, for_submit=False, event_at=data.event_at)
     recipients = await _checked_recipients(unit, data.type, data.recipients)
     report = Report(
         id=await next_report_id(unit.session, data.type, now.year),
@@ -165,7 +173,7 @@ async def update_report(
     if data.body is not None or "event_at" in changed:
         # A new event time may make the stored ages disagree with the dates of birth.
         sent = data.body if data.body is not None else report.body
-        body = _check_body(spec, sent, for_submit=False, event_at=report.event_at)
+        body = await _check_body(unit, spec, sent, for_submit=False, event_at=report.event_at)
         changed += changed_fields(spec, report.body, body)
         report.body = body
     if data.recipients is not None:
@@ -321,7 +329,7 @@ async def amend_report(
     spec = get_type(report.type)
     changed = _apply_envelope(report, data)
     if data.body is not None:
-        body = _check_body(spec, data.body, for_submit=True, event_at=report.event_at)
+        body = await _check_body(unit, spec, data.body, for_submit=True, event_at=report.event_at)
         changed += changed_fields(spec, report.body, body)
         report.body = body
     now = unit.runtime.now()

@@ -11,6 +11,7 @@ from shared.schemas import (
     Page,
     ReportCreate,
     ReportPublic,
+    ReportStart,
     ReportSummary,
     ReportUpdate,
     ReportVersionPublic,
@@ -49,6 +50,10 @@ class ReportsApi(ApiBase):
         )
         data = await self._call("GET", "/reports", params=params)
         return Page[ReportSummary].model_validate(data)
+
+    async def new_report(self, code: str) -> ReportStart:
+        """What a new report of type ``code`` starts with, as the server fills it in."""
+        return await self._get("/reports/new", ReportStart, type=code)
 
     async def report(self, report_id: str) -> ReportPublic:
         return await self._get(f"/reports/{report_id}", ReportPublic)

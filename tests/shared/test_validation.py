@@ -84,7 +84,7 @@ VALID: dict[str, dict[str, Any]] = {
         "threat_type": "threat_to_facility",
         "summary": "Call received.",
         "reporting_officer": CONTACT,
-        "authorizing_office": "SAC New York",
+        "authorizing_office": "SAC-NYC",
     },
     "ERO_LEAD": {
         "lead_title": "Possible fugitive",
