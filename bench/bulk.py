@@ -63,7 +63,7 @@ USER_COLUMNS = [
     "rules_acknowledged_at", "disabled", "locked_until", "failures_reset_at", "created_at",
 ]  # fmt: skip
 REPORT_COLUMNS = [
-    "id", "type", "status", "version", "title", "marking", "priority", "case_number",
+    "id", "type", "status", "version", "revision", "title", "marking", "priority", "case_number",
     "event_at", "created_at", "updated_at", "submitted_at", "late", "author_id",
     "author_office_id", "program", "review_comment", "triage_status", "summarised_at",
     "recipients", "body",
@@ -278,7 +278,7 @@ def _report_rows(
         closed = rng.random() < 0.05
         sub_at, upd_at = values.at(submitted), values.at(submitted)
         report = (
-            report_id, report_type, "closed" if closed else "submitted", 2,
+            report_id, report_type, "closed" if closed else "submitted", 1, 2,
             f"{get_type(report_type).label}: bench report {n}", DEFAULT_MARKING,
             rng.choices(["routine", "priority", "flash"], [80, 15, 5])[0], None,
             values.at(submitted - timedelta(hours=2)), values.at(submitted - timedelta(hours=1)),

@@ -176,7 +176,7 @@ def _send_action(base_url: str, token: str, payload: dict[str, Any]) -> str:
             raise RuntimeError(f"{USER} may not send its SIR draft: {allowed}")
         sent = client.post(
             f"/api/v1/reports/{report['id']}/{send}",
-            json={"base_version": report["version"]},
+            json={"base_revision": report["revision"]},
             headers=headers,
         )
         if sent.status_code != 200:
@@ -187,8 +187,8 @@ def _send_action(base_url: str, token: str, payload: dict[str, Any]) -> str:
 def create_and_submit(payload: dict[str, Any], send: str) -> Operation:
     async def operation(connection: Connection) -> None:
         report = await connection.call("POST", "/api/v1/reports", payload)
-        version = {"base_version": report["version"]}
-        await connection.call("POST", f"/api/v1/reports/{report['id']}/{send}", version)
+        based = {"base_revision": report["revision"]}
+        await connection.call("POST", f"/api/v1/reports/{report['id']}/{send}", based)
 
     return operation
 

@@ -66,6 +66,7 @@ def sir(subjects: int, narrative_chars: int) -> dict[str, Any]:
         "type": "SIR",
         "status": "submitted",
         "version": 1,
+        "revision": 1,
         "title": "Benchmark report",
         "marking": "UNCLASSIFIED//FOR OFFICIAL USE ONLY",
         "priority": "routine",

@@ -111,7 +111,10 @@ class Report(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=32)  # e.g. SIR-2026-000042
     type: str = Field(max_length=16)
     status: str = Field(max_length=16)
+    # The version people see (reports.versions); the revision counts every write and is
+    # the optimistic-concurrency token clients send back as ``base_revision``.
     version: int = 1
+    revision: int = 1
     title: str = Field(default="", max_length=300)
     marking: str = Field(max_length=100)
     priority: str = Field(max_length=16)
@@ -134,7 +137,11 @@ class Report(SQLModel, table=True):
 
 
 class ReportVersion(SQLModel, table=True):
-    """Every write of a report, kept whole: versions stay readable and comparable."""
+    """Each version of a report, kept whole: versions stay readable and comparable.
+
+    The row of a draft's working version is rewritten by the author's saves until the
+    report is sent (``reports.versions``); ``status`` is the latest status the report had
+    at this version."""
 
     __tablename__ = "report_version"
     __table_args__ = (sa.UniqueConstraint("report_id", "version"),)

@@ -28,7 +28,7 @@ from shared.blocks import (
     without,
 )
 from shared.enums import ReportAction
-from shared.fields import Catalogue, FieldKind, FieldSpec, ReportTypeSpec, ReviewPolicy
+from shared.fields import Catalogue, FieldKind, FieldSpec, Prefill, ReportTypeSpec, ReviewPolicy
 
 SIR_CATEGORIES = [
     "arrest",
@@ -141,8 +141,19 @@ def _incident_fields(persons: list[FieldSpec]) -> list[FieldSpec]:
             required=True,
             section="Narrative",
         ),
-        _contact("reporting_contact", "Reporting official", "Who is reporting.", required=True),
-        _contact("supervisor_contact", "Supervisor", "The reporting official's supervisor."),
+        _contact(
+            "reporting_contact",
+            "Reporting official",
+            "Who is reporting.",
+            required=True,
+            prefill=Prefill.AUTHOR,
+        ),
+        _contact(
+            "supervisor_contact",
+            "Supervisor",
+            "The reporting official's supervisor.",
+            prefill=Prefill.SUPERVISOR,
+        ),
         _contact("action_officer_contact", "Action officer", "Official who acts on the report."),
         list_of(
             "other_le_notified",
@@ -312,6 +323,7 @@ LEARA = ReportTypeSpec(
             "Receiving ICE contact",
             "Who at ICE took the request.",
             required=True,
+            prefill=Prefill.AUTHOR,  # the author writes up the request they took
         ),
         _contact("forwarded_to_contact", "Forwarded to", "Officer the request was forwarded to."),
         _contact("duty_officer_contact", "Duty officer", "Duty officer at the time."),
@@ -356,6 +368,7 @@ SPOT = ReportTypeSpec(
     review=ReviewPolicy.NONE,
     default_priority="flash",
     event_at_label="Incident time",
+    event_at_now=True,  # reported as it happens: the time is filled in, to be corrected
     sections=["Threat", "Contacts", "Authorization"],
     fields=[
         text(
@@ -381,8 +394,19 @@ SPOT = ReportTypeSpec(
             required=True,
             section="Threat",
         ),
-        _contact("reporting_officer", "Reporting officer", "Who is reporting.", required=True),
-        _contact("supervisor_contact", "Supervisor", "The reporting officer's supervisor."),
+        _contact(
+            "reporting_officer",
+            "Reporting officer",
+            "Who is reporting.",
+            required=True,
+            prefill=Prefill.AUTHOR,
+        ),
+        _contact(
+            "supervisor_contact",
+            "Supervisor",
+            "The reporting officer's supervisor.",
+            prefill=Prefill.SUPERVISOR,
+        ),
         list_of(
             "government_contacts",
             "Government points of contact",
@@ -391,12 +415,15 @@ SPOT = ReportTypeSpec(
             max_items=LIST_MAX,
             section="Contacts",
         ),
-        # SPOT skips review for speed, so who authorized it must be on record (SPEC §3).
-        text(
+        # SPOT skips review for speed, so who authorized it must be on record (SPEC §3);
+        # picked from the office list, so that it names an office SEN knows.
+        field(
+            FieldKind.OFFICE,
             "authorizing_office",
             "Authorizing office",
             "Office that authorized this SPOT.",
             required=True,
+            max_length=40,
             section="Authorization",
         ),
         group(
@@ -504,8 +531,19 @@ ERO_LEAD = ReportTypeSpec(
             required=True,
             section="Narrative",
         ),
-        _contact("reporting_contact", "Reporting officer", "Who is reporting.", required=True),
-        _contact("supervisor_contact", "Supervisor", "The reporting officer's supervisor."),
+        _contact(
+            "reporting_contact",
+            "Reporting officer",
+            "Who is reporting.",
+            required=True,
+            prefill=Prefill.AUTHOR,
+        ),
+        _contact(
+            "supervisor_contact",
+            "Supervisor",
+            "The reporting officer's supervisor.",
+            prefill=Prefill.SUPERVISOR,
+        ),
     ],
 )
 
@@ -571,7 +609,13 @@ ERO_TAV = ReportTypeSpec(
             required=True,
             section="Requesting agency",
         ),
-        _contact("reporting_contact", "Reporting ICE contact", "Who is reporting.", required=True),
+        _contact(
+            "reporting_contact",
+            "Reporting ICE contact",
+            "Who is reporting.",
+            required=True,
+            prefill=Prefill.AUTHOR,
+        ),
         _contact("ero_poc_contact", "ERO point of contact", "ERO contact for the visit."),
         narrative(
             "narrative",

@@ -195,6 +195,7 @@ class AuditAction(StrEnum):
     REPORT_VERSIONS = "report.versions"
     REPORT_COMPARE = "report.compare"
     REPORT_ROUTING = "report.routing"
+    REPORT_START = "report.start"  # a new report's starting values (profiles' contacts)
     QUEUE_VIEW = "queue.view"
     QUEUE_COUNTS = "queue.counts"
     # A queue row the live stream put on a reader's screen: a view of its envelope.

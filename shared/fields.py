@@ -23,8 +23,16 @@ class FieldKind(StrEnum):
     PHONE = "phone"
     URL = "url"
     REPORT_IDS = "report_ids"  # list of report IDs, e.g. NEWS related reports
+    OFFICE = "office"  # an office code, picked from the offices the server lists
     GROUP = "group"  # one nested block (e.g. a Contact)
     LIST = "list"  # repeatable nested block (e.g. subjects)
+
+
+class Prefill(StrEnum):
+    """Whose profile a contact block starts from on a new report (SPEC §1)."""
+
+    AUTHOR = "author"
+    SUPERVISOR = "supervisor"  # the author's supervisor
 
 
 class ReviewPolicy(StrEnum):
@@ -53,6 +61,8 @@ class FieldSpec(BaseModel):
     min_value: int | None = None
     max_value: int | None = None
     fields: list["FieldSpec"] | None = None  # GROUP and LIST only
+    # A CONTACT group the server fills from a profile when it starts a new report.
+    prefill: Prefill | None = None
 
 
 class ReportTypeSpec(BaseModel):
@@ -69,6 +79,7 @@ class ReportTypeSpec(BaseModel):
     late_after_hours: int | None = None  # SIR: flagged late if submitted >24 h after event
     event_at_label: str = "Event time"
     event_at_not_future: bool = False  # SIR/OPPRED: the event already happened
+    event_at_now: bool = False  # SPOT: a new report starts at the present minute
     sections: list[str]
     fields: list[FieldSpec]
 

@@ -14,7 +14,7 @@ ENVELOPE = {
     "priority": "Priority",
     "type": "Report type",
     "body": "Report",
-    "base_version": "Version",
+    "base_revision": "Revision",
     "recipients": "Recipients",
     "recipients.users": "Recipients (people)",
     "recipients.offices": "Recipients (offices)",

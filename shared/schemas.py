@@ -38,7 +38,7 @@ def _datetime_text_only(value: Any) -> Any:
 
 
 def _whole_number_only(value: Any) -> Any:
-    # The framework validates leniently ("1" → 1, true → 1); a version must be a number.
+    # The framework validates leniently ("1" → 1, true → 1); a revision must be a number.
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError("must be a whole number")
     return value
@@ -48,8 +48,8 @@ def _plausible_or_none(value: datetime | None) -> datetime | None:
     return None if value is None else plausible_date(value)
 
 
-# The version an edit was based on; a stale one gets 409.
-VersionNumber = Annotated[int, BeforeValidator(_whole_number_only)]
+# The revision a write was based on (``ReportPublic.revision``); a stale one gets 409.
+RevisionNumber = Annotated[int, BeforeValidator(_whole_number_only)]
 
 # A request's event time: ISO 8601 text with an offset, never a bare number or naive time,
 # in the years SEN records. The OpenAPI document says the years with a pattern (its
@@ -199,7 +199,7 @@ class ReportCreate(Strict):
 
 
 class ReportUpdate(Strict):
-    base_version: VersionNumber  # the version this edit was based on; stale → 409
+    base_revision: RevisionNumber  # the revision this edit was based on; stale → 409
     title: str | None = Field(default=None, max_length=300)
     event_at: EventAt = None
     priority: Priority | None = None
@@ -208,8 +208,10 @@ class ReportUpdate(Strict):
     recipients: "Recipients | None" = None
 
 
-class VersionedAction(Strict):
-    base_version: VersionNumber
+class BaseRevision(Strict):
+    """An action that changes a report's state: the revision it was based on."""
+
+    base_revision: RevisionNumber
 
 
 class AmendRequest(ReportUpdate):
@@ -220,7 +222,11 @@ class ReportPublic(BaseModel):
     id: str
     type: ReportType
     status: ReportStatus
+    # The version people see: a content state someone other than the author can see (draft
+    # saves rewrite the working version; sending and amending make the next one).
     version: int
+    # Counts every write: send it back as ``base_revision`` (a stale one gets 409).
+    revision: int
     title: str
     marking: str
     priority: Priority
@@ -239,6 +245,19 @@ class ReportPublic(BaseModel):
     body: dict[str, Any]
     # What this reader may do to the report now (the server enforces the same rules).
     allowed_actions: list[ReportAction] = []
+
+
+class ReportStart(BaseModel):
+    """A new report's starting values (``GET /reports/new?type=``), the server's to decide:
+    contacts filled from the author's and their supervisor's profiles, a SPOT's time. The
+    client's form opens with these; an untouched form is one that still holds them."""
+
+    type: ReportType
+    title: str = ""
+    event_at: datetime | None = None
+    priority: Priority
+    case_number: str | None = None
+    body: dict[str, Any] = {}
 
 
 class ReportSummary(BaseModel):
@@ -296,7 +315,7 @@ class AuditRecordPublic(BaseModel):
 
 
 class ReviewDecision(Strict):
-    base_version: VersionNumber
+    base_revision: RevisionNumber
     comment: str | None = Field(default=None, max_length=4000)
 
 
@@ -406,7 +425,7 @@ class UserRef(BaseModel):
 class DispositionUpdate(Strict):
     """LEARA disposition change: an amendment of the LEARA body's disposition fields."""
 
-    base_version: VersionNumber
+    base_revision: RevisionNumber
     disposition_status: str
     disposition_narrative: str | None = Field(default=None, max_length=20_000)
     completed_at: datetime | None = None

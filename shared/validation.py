@@ -33,6 +33,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
+from shared.ages import age_errors
 from shared.dates import plausible_date
 from shared.diff import changed_names
 from shared.fields import FieldKind, FieldSpec, ReportTypeSpec
@@ -72,6 +73,7 @@ _KIND_MESSAGES = {
     FieldKind.PHONE: "must be a phone number: digits, spaces, + - ( ) and an optional extension",
     FieldKind.URL: "must be an http:// or https:// address",
     FieldKind.REPORT_IDS: "must be a list of report IDs",
+    FieldKind.OFFICE: "must be an office code from the office list",
     FieldKind.GROUP: "must be an object",
     FieldKind.LIST: "must be a list",
 }
@@ -143,6 +145,9 @@ def _value_type(f: FieldSpec, model_name: str) -> Any:
             ]
         case FieldKind.BOOLEAN:
             return StrictBool
+        case FieldKind.OFFICE:
+            # An office code; whether that office exists is the server's to say.
+            return Annotated[str, StringConstraints(strip_whitespace=True, max_length=f.max_length)]
         case FieldKind.A_NUMBER | FieldKind.EMAIL | FieldKind.PHONE | FieldKind.URL:
             return Annotated[
                 str,
@@ -192,14 +197,20 @@ def _only(*types: type) -> Callable[[Any], Any]:
 
 
 def validate_body(
-    spec: ReportTypeSpec, body: dict[str, Any], *, for_submit: bool
+    spec: ReportTypeSpec,
+    body: dict[str, Any],
+    *,
+    for_submit: bool,
+    event_at: datetime | None = None,
 ) -> tuple[dict[str, Any], list[FieldError]]:
     """Check ``body`` against ``spec``; return the cleaned body and the errors.
 
     The cleaned body is JSON-ready (dates and datetimes as ISO strings, datetimes in UTC,
     decimals as strings) and holds only the fields that were sent. It is ``{}`` when the
     body has type errors; missing required fields alone still yield it. ``for_submit``
-    adds the required-to-submit check; drafts may be incomplete.
+    adds the required-to-submit check; drafts may be incomplete. ``event_at`` (the
+    report's event time) is the day ages are checked against dates of birth on
+    (``shared.ages``); without it that check waits.
     """
     if _json_size(body) > MAX_BODY_BYTES:
         return {}, [FieldError(field="body", message="must be at most 1 MiB")]
@@ -209,8 +220,8 @@ def validate_body(
     except ValidationError as exc:
         errors = _translate(spec, exc.errors(include_input=False, include_url=False))
     else:
-        errors = []
         cleaned = model.model_dump(mode="json", exclude_unset=True)
+        errors = age_errors(spec.fields, cleaned, event_at)
     if for_submit and isinstance(body, dict):
         seen = {e.field for e in errors}
         errors += [e for e in _missing_required(spec.fields, body, "body") if e.field not in seen]

@@ -15,9 +15,11 @@ from typing import Any
 from faker import Faker
 from faker.providers import BaseProvider
 
+from sen_server.demo.organisation import OFFICES
 from shared.fields import FieldKind, FieldSpec, ReportTypeSpec
 
 K = FieldKind
+OFFICE_CODES = [office.code for office in OFFICES]
 
 FEDERAL_AGENCIES = [
     "U.S. Marshals Service",
@@ -371,6 +373,8 @@ def _value(f: FieldSpec, fake: Faker, rng: random.Random, now: datetime) -> Any:
         return f"https://news.example.com/{fake.slug()}"
     if f.kind == K.REPORT_IDS:
         return []
+    if f.kind == K.OFFICE:  # an office of the demo organisation (the server checks it exists)
+        return rng.choice(OFFICE_CODES)
     return _text(name, fake)[: f.max_length or 300]
 
 
@@ -381,7 +385,7 @@ def _text(name: str, fake: Faker) -> str:
         return str(fake.last_name())
     if name == "title":  # an official's job title (CONTACT)
         return str(fake.official_title())
-    if name in ("office_agency", "authorizing_office"):
+    if name == "office_agency":
         return str(fake.agency()[0])
     if name == "facility":
         return str(fake.facility())
@@ -424,14 +428,21 @@ def _text(name: str, fake: Faker) -> str:
     return str(fake.sentence(nb_words=5)).rstrip(".")
 
 
+# A person's birthday falls at least this many days from the report's day, so the stated
+# age holds on any event day that close to it (ages are checked on the event's day).
+BIRTHDAY_MARGIN_DAYS = 30
+
+
 def _settle_person(body: dict[str, Any], rng: random.Random, now: datetime) -> None:
-    """A date of birth that gives the stated age on the report's day."""
+    """A date of birth that gives the stated age on the report's day, and on every day
+    within BIRTHDAY_MARGIN_DAYS of it (an event a few hours before or weeks after)."""
     if "age" not in body or "date_of_birth" not in body:
         return
     age = body["age"]
     today = now.date()
     latest = _years_before(today, age)  # the last day on which they could turn `age`
-    born = latest - timedelta(days=rng.randint(0, 364))
+    margin = BIRTHDAY_MARGIN_DAYS
+    born = latest - timedelta(days=rng.randint(margin, 364 - margin))
     body["date_of_birth"] = born.isoformat()
 
 

@@ -201,12 +201,12 @@ async def _one_report(
     needs_review = spec.review == ReviewPolicy.MANDATORY or (
         spec.review == ReviewPolicy.ELECTIVE and supervisor is not None and fate < 0.45
     )
-    version = created.version
+    revision = created.revision
     if needs_review and supervisor is not None:
         async with batch.unit(author) as unit:
-            version = (
-                await reports.submit_report(unit, author, created.id, version, review=True)
-            ).version
+            revision = (
+                await reports.submit_report(unit, author, created.id, revision, review=True)
+            ).revision
         if fate < 0.2:
             return  # waiting in the supervisor's review queue
         async with batch.unit(supervisor) as unit:
@@ -214,13 +214,13 @@ async def _one_report(
                 unit,
                 supervisor,
                 created.id,
-                version,
+                revision,
                 approve=fate >= 0.25,
                 comment="Please add the arresting officer's contact details.",
             )
         return
     async with batch.unit(author) as unit:
-        await reports.submit_report(unit, author, created.id, version, review=False)
+        await reports.submit_report(unit, author, created.id, revision, review=False)
 
 
 def _supervisor_of(callers: dict[str, Caller], author: Caller) -> Caller | None:

@@ -1,12 +1,11 @@
 """Pieces every report action shares: loading under need-to-know with a row lock,
-audited refusals, version conflicts, version snapshots, and the reader's view."""
+audited refusals, conflicting writes, and the reader's view."""
 
-from datetime import datetime
 from typing import Any
 
 from sen_server.audit.writer import AuditEntry
 from sen_server.errors import ApiError
-from sen_server.models import Office, Report, ReportVersion, User
+from sen_server.models import Office, Report, User
 from sen_server.principal import Caller
 from sen_server.reports import policy
 from sen_server.reports.views import report_public
@@ -64,22 +63,9 @@ async def permitted(unit: UnitOfWork, caller: Caller, report: Report) -> frozens
     return policy.allowed_actions(caller, report, facts)
 
 
-def snapshot(report: Report, by: int, now: datetime, reason: str | None = None) -> ReportVersion:
-    return ReportVersion(
-        report_id=report.id,
-        version=report.version,
-        status=report.status,
-        changed_at=now,
-        changed_by_id=by,
-        reason=reason,
-        title=report.title,
-        envelope={
-            "priority": report.priority,
-            "case_number": report.case_number,
-            "event_at": report.event_at.isoformat() if report.event_at else None,
-        },
-        body=report.body,
-    )
+def stale(report: Report, base_revision: int) -> bool:
+    """Whether a write was based on an older revision than the report's."""
+    return report.revision != base_revision
 
 
 async def version_conflict(

@@ -9,9 +9,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 
 from sen_server.errors import validation_failed
 from sen_server.http.dependencies import CallerDep, UnitDep
-from sen_server.http.openapi import CHANGE_TO_ONE, ONE_OBJECT, ApiController
+from sen_server.http.openapi import CHANGE_TO_ONE, ONE_OBJECT, ApiController, error_responses
 from sen_server.http.params import WindowDep
-from sen_server.reports import service
+from sen_server.reports import service, starting
 from sen_server.reports.listing import ReportFilters, list_reports
 from shared.enums import Priority, ReportStatus, ReportType
 from shared.fields import Catalogue, ReportTypeSpec
@@ -19,15 +19,16 @@ from shared.schemas import (
     MAX_PAGE,
     MAX_VERSION,
     AmendRequest,
+    BaseRevision,
     FieldError,
     Page,
     ReportCreate,
     ReportPublic,
+    ReportStart,
     ReportSummary,
     ReportUpdate,
     ReportVersionPublic,
     ReviewDecision,
-    VersionedAction,
 )
 
 # Sequences are zero-padded to six digits and grow past them (reports.ids).
@@ -89,6 +90,13 @@ class ReportController(ApiController):
         filters = ReportFilters(type, status, priority, mine, window.since, window.until, q)
         return await list_reports(unit, caller, filters, offset, limit)
 
+    @get("/new", responses=error_responses(403))
+    async def new(self, caller: CallerDep, unit: UnitDep, type: TypeCode) -> ReportStart:
+        """A new report's starting values: the author's and their supervisor's contact
+        blocks from their profiles, a SPOT's time now. 403 for a type the caller may not
+        create. Nothing is stored until the report is created."""
+        return await starting.starting_values(unit, caller, type)
+
     @get("/{report_id:str}", responses=ONE_OBJECT)
     async def detail(self, caller: CallerDep, unit: UnitDep, report_id: ReportId) -> ReportPublic:
         return await service.view_report(unit, caller, report_id)
@@ -106,28 +114,30 @@ class ReportController(ApiController):
         caller: CallerDep,
         unit: UnitDep,
         report_id: ReportId,
-        base_version: Annotated[int, Parameter(ge=1, le=MAX_VERSION)],
+        base_revision: Annotated[int, Parameter(ge=1, le=MAX_VERSION)],
     ) -> None:
-        await service.delete_report(unit, caller, report_id, base_version)
+        await service.delete_report(unit, caller, report_id, base_revision)
 
     @post("/{report_id:str}/submit", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def submit(
-        self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[VersionedAction]
+        self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[BaseRevision]
     ) -> ReportPublic:
-        return await service.submit_report(unit, caller, report_id, data.base_version, review=False)
+        return await service.submit_report(
+            unit, caller, report_id, data.base_revision, review=False
+        )
 
     @post("/{report_id:str}/request-review", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def request_review(
-        self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[VersionedAction]
+        self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[BaseRevision]
     ) -> ReportPublic:
-        return await service.submit_report(unit, caller, report_id, data.base_version, review=True)
+        return await service.submit_report(unit, caller, report_id, data.base_revision, review=True)
 
     @post("/{report_id:str}/approve", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def approve(
         self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[ReviewDecision]
     ) -> ReportPublic:
         return await service.decide_review(
-            unit, caller, report_id, data.base_version, approve=True, comment=data.comment
+            unit, caller, report_id, data.base_revision, approve=True, comment=data.comment
         )
 
     @post("/{report_id:str}/return", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
@@ -135,7 +145,7 @@ class ReportController(ApiController):
         self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[ReviewDecision]
     ) -> ReportPublic:
         return await service.decide_review(
-            unit, caller, report_id, data.base_version, approve=False, comment=data.comment
+            unit, caller, report_id, data.base_revision, approve=False, comment=data.comment
         )
 
     @post("/{report_id:str}/amend", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)

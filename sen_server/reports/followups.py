@@ -15,11 +15,12 @@ from sen_server.reports.common import (
     denied,
     load_for_update,
     permitted,
-    snapshot,
+    stale,
     to_public,
     version_conflict,
 )
 from sen_server.reports.search import index_report
+from sen_server.reports.versions import record_new_version, record_status, revised
 from sen_server.routing.service import mark_updated, my_delivery, sync_delivery_keys
 from sen_server.unit import UnitOfWork
 from shared.catalogue import get_type
@@ -115,20 +116,19 @@ async def routing_status(unit: UnitOfWork, caller: Caller, report_id: str) -> li
 
 
 async def close_report(
-    unit: UnitOfWork, caller: Caller, report_id: str, base_version: int
+    unit: UnitOfWork, caller: Caller, report_id: str, base_revision: int
 ) -> ReportPublic:
     report = await load_for_update(unit, caller, report_id, AuditAction.REPORT_CLOSE)
     if ReportAction.CLOSE not in await permitted(unit, caller, report):
         raise denied(AuditAction.REPORT_CLOSE, report_id, 403, "not_closable")
-    if report.version != base_version:
+    if stale(report, base_revision):
         raise await version_conflict(unit, caller, report, AuditAction.REPORT_CLOSE)
     now = unit.runtime.now()
     report.status = S.CLOSED
-    report.version += 1
-    report.updated_at = now
+    revised(report, now)
+    await record_status(unit.session, report)
     unit.session.add(report)
     await sync_delivery_keys(unit, report)
-    unit.session.add(snapshot(report, caller.id, now, reason="closed"))
     unit.emit(report_event(EventKind.REPORT_UPDATED, report))
     unit.audit(report_entry(AuditAction.REPORT_CLOSE, report_id, version=report.version))
     return await to_public(unit, caller, report)
@@ -141,7 +141,7 @@ async def update_disposition(
     report = await load_for_update(unit, caller, report_id, AuditAction.REPORT_DISPOSITION)
     if ReportAction.DISPOSITION not in await permitted(unit, caller, report):
         raise denied(AuditAction.REPORT_DISPOSITION, report_id, 403, "not_allowed")
-    if report.version != data.base_version:
+    if stale(report, data.base_revision):
         raise await version_conflict(unit, caller, report, AuditAction.REPORT_DISPOSITION)
     body = dict(report.body)
     body["disposition_status"] = data.disposition_status
@@ -149,16 +149,17 @@ async def update_disposition(
         body["disposition_narrative"] = data.disposition_narrative
     if data.completed_at is not None:
         body["completed_at"] = data.completed_at.isoformat()
-    cleaned, errors = validate_body(get_type(report.type), body, for_submit=True)
+    cleaned, errors = validate_body(
+        get_type(report.type), body, for_submit=True, event_at=report.event_at
+    )
     if errors:
         raise validation_failed(errors)
     now = unit.runtime.now()
     report.body = cleaned
-    report.version += 1
-    report.updated_at = now
-    unit.session.add(report)
+    revised(report, now)
     reason = f"disposition: {data.disposition_status}"
-    unit.session.add(snapshot(report, caller.id, now, reason=reason))
+    record_new_version(unit.session, report, caller.id, now, reason)
+    unit.session.add(report)
     await index_report(unit.session, report)
     await mark_updated(unit, report)
     unit.audit(

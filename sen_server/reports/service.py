@@ -20,12 +20,20 @@ from sen_server.reports.common import (
     load_for_update,
     permitted,
     report_entry,
-    snapshot,
+    stale,
     to_public,
     version_conflict,
 )
 from sen_server.reports.ids import next_report_id
+from sen_server.reports.office_fields import unknown_office_errors
 from sen_server.reports.search import index_report, purge_deleted_text, unindex_report
+from sen_server.reports.versions import (
+    record_draft_edit,
+    record_new_version,
+    record_status,
+    revised,
+    snapshot,
+)
 from sen_server.reports.views import version_public
 from sen_server.routing.recipients import manual_recipient_errors
 from sen_server.routing.rules import review_rules
@@ -65,8 +73,17 @@ async def served_catalogue(unit: UnitOfWork) -> Catalogue:
     )
 
 
-def _check_body(spec: ReportTypeSpec, body: dict[str, Any], *, for_submit: bool) -> dict[str, Any]:
-    cleaned, errors = validate_body(spec, body, for_submit=for_submit)
+async def _check_body(
+    unit: UnitOfWork,
+    spec: ReportTypeSpec,
+    body: dict[str, Any],
+    *,
+    for_submit: bool,
+    event_at: datetime | None,
+) -> dict[str, Any]:
+    cleaned, errors = validate_body(spec, body, for_submit=for_submit, event_at=event_at)
+    if not errors:
+        errors = await unknown_office_errors(unit.session, spec, cleaned)
     if errors:
         raise validation_failed(errors)
     return cleaned
@@ -88,13 +105,14 @@ async def create_report(unit: UnitOfWork, caller: Caller, data: ReportCreate) ->
             audit=unit_entry,
         )
     spec = get_type(data.type)
-    body = _check_body(spec, data.body, for_submit=False)
+    body = await _check_body(unit, spec, data.body, for_submit=False, event_at=data.event_at)
     recipients = await _checked_recipients(unit, data.type, data.recipients)
     report = Report(
         id=await next_report_id(unit.session, data.type, now.year),
         type=data.type,
         status=S.DRAFT,
         version=1,
+        revision=1,
         title=data.title,
         marking=DEFAULT_MARKING,
         priority=data.priority or spec.default_priority,
@@ -131,10 +149,6 @@ async def _checked_recipients(
     return recipients.model_dump()
 
 
-def _stale(report: Report, base_version: int) -> bool:
-    return report.version != base_version
-
-
 def _apply_envelope(report: Report, data: ReportUpdate) -> list[str]:
     changed = []
     for name in ENVELOPE_FIELDS:
@@ -152,38 +166,43 @@ async def update_report(
     report = await load_for_update(unit, caller, report_id, AuditAction.REPORT_UPDATE)
     if not policy.can_edit(caller, report):
         raise denied(AuditAction.REPORT_UPDATE, report_id, 403, "not_editable")
-    if _stale(report, data.base_version):
+    if stale(report, data.base_revision):
         raise await version_conflict(unit, caller, report, AuditAction.REPORT_UPDATE)
     spec = get_type(report.type)
     changed = _apply_envelope(report, data)
-    if data.body is not None:
-        body = _check_body(spec, data.body, for_submit=False)
+    if data.body is not None or "event_at" in changed:
+        # A new event time may make the stored ages disagree with the dates of birth.
+        sent = data.body if data.body is not None else report.body
+        body = await _check_body(unit, spec, sent, for_submit=False, event_at=report.event_at)
         changed += changed_fields(spec, report.body, body)
         report.body = body
     if data.recipients is not None:
         report.recipients = await _checked_recipients(unit, report.type, data.recipients)
         changed.append("recipients")
     now = unit.runtime.now()
-    report.version += 1
-    report.updated_at = now
+    revised(report, now)
+    await record_draft_edit(unit.session, report, caller.id, now)
     unit.session.add(report)
-    unit.session.add(snapshot(report, caller.id, now))
     await index_report(unit.session, report)
     unit.audit(
         report_entry(
-            AuditAction.REPORT_UPDATE, report.id, fields=sorted(changed), version=report.version
+            AuditAction.REPORT_UPDATE,
+            report.id,
+            fields=sorted(changed),
+            version=report.version,
+            revision=report.revision,
         )
     )
     return await to_public(unit, caller, report)
 
 
 async def delete_report(
-    unit: UnitOfWork, caller: Caller, report_id: str, base_version: int
+    unit: UnitOfWork, caller: Caller, report_id: str, base_revision: int
 ) -> None:
     report = await load_for_update(unit, caller, report_id, AuditAction.REPORT_DELETE)
     if not policy.can_edit(caller, report):
         raise denied(AuditAction.REPORT_DELETE, report_id, 403, "only_drafts_deleted")
-    if _stale(report, base_version):
+    if stale(report, base_revision):
         raise await version_conflict(unit, caller, report, AuditAction.REPORT_DELETE)
     for version in (
         await unit.session.exec(select(ReportVersion).where(ReportVersion.report_id == report_id))
@@ -196,7 +215,7 @@ async def delete_report(
 
 
 def _submit_errors(spec: ReportTypeSpec, report: Report, now: datetime) -> list[FieldError]:
-    _, body_errors = validate_body(spec, report.body, for_submit=True)
+    _, body_errors = validate_body(spec, report.body, for_submit=True, event_at=report.event_at)
     envelope_errors = validate_envelope_for_submit(
         spec, title=report.title, event_at=report.event_at, now=now
     )
@@ -216,14 +235,14 @@ async def _publish(unit: UnitOfWork, caller: Caller, report: Report, now: dateti
 
 
 async def submit_report(
-    unit: UnitOfWork, caller: Caller, report_id: str, base_version: int, *, review: bool
+    unit: UnitOfWork, caller: Caller, report_id: str, base_revision: int, *, review: bool
 ) -> ReportPublic:
     """Submit directly, or (review=True) ask a supervisor to review first."""
     action = AuditAction.REPORT_REQUEST_REVIEW if review else AuditAction.REPORT_SUBMIT
     report = await load_for_update(unit, caller, report_id, action)
     if not policy.can_edit(caller, report):
         raise denied(action, report_id, 403, "not_a_draft")
-    if _stale(report, base_version):
+    if stale(report, base_revision):
         raise await version_conflict(unit, caller, report, action)
     spec = get_type(report.type)
     wanted = ReportAction.REQUEST_REVIEW if review else ReportAction.SUBMIT
@@ -241,10 +260,9 @@ async def submit_report(
         unit.emit(report_event(EventKind.REPORT_REVIEW_REQUESTED, report))
     else:
         await _publish(unit, caller, report, now)
-    report.version += 1
-    report.updated_at = now
+    revised(report, now)
+    await record_status(unit.session, report)
     unit.session.add(report)
-    unit.session.add(snapshot(report, caller.id, now))
     unit.audit(report_entry(action, report.id, version=report.version, late=report.late))
     return await to_public(unit, caller, report)
 
@@ -270,7 +288,7 @@ async def decide_review(
     unit: UnitOfWork,
     caller: Caller,
     report_id: str,
-    base_version: int,
+    base_revision: int,
     *,
     approve: bool,
     comment: str | None,
@@ -279,7 +297,7 @@ async def decide_review(
     report = await load_for_update(unit, caller, report_id, action)
     if ReportAction.APPROVE not in await permitted(unit, caller, report):
         raise denied(action, report_id, 403, "not_your_review")
-    if _stale(report, base_version):
+    if stale(report, base_revision):
         raise await version_conflict(unit, caller, report, action)
     now = unit.runtime.now()
     if approve:
@@ -293,10 +311,9 @@ async def decide_review(
         report.status = S.RETURNED
         report.review_comment = comment.strip()
         unit.emit(report_event(EventKind.REPORT_RETURNED, report))
-    report.version += 1
-    report.updated_at = now
+    revised(report, now)
+    await record_status(unit.session, report)
     unit.session.add(report)
-    unit.session.add(snapshot(report, caller.id, now, reason=None if approve else "returned"))
     unit.audit(report_entry(action, report.id, version=report.version))
     return await to_public(unit, caller, report)
 
@@ -307,22 +324,21 @@ async def amend_report(
     report = await load_for_update(unit, caller, report_id, AuditAction.REPORT_AMEND)
     if not policy.can_amend(caller, report):
         raise denied(AuditAction.REPORT_AMEND, report_id, 403, "not_amendable")
-    if _stale(report, data.base_version):
+    if stale(report, data.base_revision):
         raise await version_conflict(unit, caller, report, AuditAction.REPORT_AMEND)
     spec = get_type(report.type)
     changed = _apply_envelope(report, data)
     if data.body is not None:
-        body = _check_body(spec, data.body, for_submit=True)
+        body = await _check_body(unit, spec, data.body, for_submit=True, event_at=report.event_at)
         changed += changed_fields(spec, report.body, body)
         report.body = body
     now = unit.runtime.now()
     errors = _submit_errors(spec, report, now)
     if errors:
         raise validation_failed(errors)
-    report.version += 1
-    report.updated_at = now
+    revised(report, now)
+    record_new_version(unit.session, report, caller.id, now, data.reason)
     unit.session.add(report)
-    unit.session.add(snapshot(report, caller.id, now, reason=data.reason))
     await index_report(unit.session, report)
     await mark_updated(unit, report)
     unit.audit(

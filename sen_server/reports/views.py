@@ -28,6 +28,7 @@ def report_public(
         type=ReportType(report.type),
         status=ReportStatus(report.status),
         version=report.version,
+        revision=report.revision,
         title=report.title,
         marking=report.marking,
         priority=Priority(report.priority),

@@ -20,12 +20,12 @@ from shared.enums import AuditAction, ReportType
 from shared.fields import ReviewPolicy
 from shared.schemas import (
     MAX_VERSION,
+    BaseRevision,
     DeliveryPublic,
     DispositionUpdate,
     FieldError,
     ReportPublic,
     VersionComparison,
-    VersionedAction,
 )
 
 
@@ -49,9 +49,9 @@ class FollowUpController(ApiController):
 
     @post("/close", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def close(
-        self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[VersionedAction]
+        self, caller: CallerDep, unit: UnitDep, report_id: ReportId, data: JSONBody[BaseRevision]
     ) -> ReportPublic:
-        return await followups.close_report(unit, caller, report_id, data.base_version)
+        return await followups.close_report(unit, caller, report_id, data.base_revision)
 
     @post("/disposition", status_code=HTTP_200_OK, responses=CHANGE_TO_ONE)
     async def disposition(

@@ -11,6 +11,7 @@ from shared.schemas import (
     Page,
     ReportCreate,
     ReportPublic,
+    ReportStart,
     ReportSummary,
     ReportUpdate,
     ReportVersionPublic,
@@ -50,6 +51,10 @@ class ReportsApi(ApiBase):
         data = await self._call("GET", "/reports", params=params)
         return Page[ReportSummary].model_validate(data)
 
+    async def new_report(self, code: str) -> ReportStart:
+        """What a new report of type ``code`` starts with, as the server fills it in."""
+        return await self._get("/reports/new", ReportStart, type=code)
+
     async def report(self, report_id: str) -> ReportPublic:
         return await self._get(f"/reports/{report_id}", ReportPublic)
 
@@ -62,27 +67,29 @@ class ReportsApi(ApiBase):
         result = await self._call("PATCH", f"/reports/{report_id}", json=payload)
         return ReportPublic.model_validate(result)
 
-    async def delete_report(self, report_id: str, base_version: int) -> None:
-        await self._call("DELETE", f"/reports/{report_id}", params=query(base_version=base_version))
+    async def delete_report(self, report_id: str, base_revision: int) -> None:
+        await self._call(
+            "DELETE", f"/reports/{report_id}", params=query(base_revision=base_revision)
+        )
 
-    async def submit(self, report_id: str, base_version: int, *, review: bool) -> ReportPublic:
+    async def submit(self, report_id: str, base_revision: int, *, review: bool) -> ReportPublic:
         action = "request-review" if review else "submit"
-        payload = {"base_version": base_version}
+        payload = {"base_revision": base_revision}
         return await self._post(f"/reports/{report_id}/{action}", ReportPublic, payload)
 
     async def decide_review(
-        self, report_id: str, base_version: int, *, approve: bool, comment: str | None
+        self, report_id: str, base_revision: int, *, approve: bool, comment: str | None
     ) -> ReportPublic:
         action = "approve" if approve else "return"
-        payload = {"base_version": base_version, "comment": comment}
+        payload = {"base_revision": base_revision, "comment": comment}
         return await self._post(f"/reports/{report_id}/{action}", ReportPublic, payload)
 
     async def amend(self, report_id: str, data: AmendRequest) -> ReportPublic:
         payload = data.model_dump(mode="json", exclude_unset=True)
         return await self._post(f"/reports/{report_id}/amend", ReportPublic, payload)
 
-    async def close_report(self, report_id: str, base_version: int) -> ReportPublic:
-        payload = {"base_version": base_version}
+    async def close_report(self, report_id: str, base_revision: int) -> ReportPublic:
+        payload = {"base_revision": base_revision}
         return await self._post(f"/reports/{report_id}/close", ReportPublic, payload)
 
     async def set_disposition(self, report_id: str, data: DispositionUpdate) -> ReportPublic:

@@ -79,7 +79,7 @@ class DispositionModal(SenModal[ReportPublic | None]):
             self.show_errors(errors)
             return None
         return DispositionUpdate(
-            base_version=self.report.version,
+            base_revision=self.report.revision,
             disposition_status=values["disposition_status"],
             disposition_narrative=values.get("disposition_narrative"),
             completed_at=moment,

@@ -238,7 +238,9 @@ class QueuesScreen(WorkspaceScreen):
         # Fetched now, not from the catalogue read at sign-in: an administrator may have
         # changed the type's review rule since, and the form offers what is in force.
         spec = await self.session.client.report_type(code)
-        await self.app.push_screen(ReportFormScreen(self.session, spec))
+        # The server fills in what it knows (contacts from profiles, a SPOT's time).
+        start = await self.session.client.new_report(code)
+        await self.app.push_screen(ReportFormScreen(self.session, spec, start=start))
 
     @work(exclusive=True, group="acknowledge", exit_on_error=False)
     async def action_acknowledge(self) -> None:

@@ -245,7 +245,7 @@ class ReportDetailScreen(SenScreen[None]):
             return
         done = await self._act(
             lambda: self.session.client.decide_review(
-                report.id, report.version, approve=approve, comment=comment or None
+                report.id, report.revision, approve=approve, comment=comment or None
             )
         )
         if done is not None:
@@ -290,7 +290,7 @@ class ReportDetailScreen(SenScreen[None]):
             ConfirmModal("Close report", question, confirm="Close report")
         ):
             return
-        done = await self._act(lambda: self.session.client.close_report(report.id, report.version))
+        done = await self._act(lambda: self.session.client.close_report(report.id, report.revision))
         if done is not None:
             self.notify("Closed.", title=report.id, markup=False)
 
@@ -305,7 +305,7 @@ class ReportDetailScreen(SenScreen[None]):
         ):
             return
         try:
-            await self.session.client.delete_report(report.id, report.version)
+            await self.session.client.delete_report(report.id, report.revision)
         except ApiError as exc:
             self.notify(exc.detail, title=report.id, severity="error", markup=False)
             self.load()

@@ -32,8 +32,8 @@ from sen_tui.widgets.session_bar import SessionBar
 from shared.catalogue import send_actions
 from shared.diff import differences
 from shared.enums import DEFAULT_MARKING, ReportAction, ReportType
-from shared.fields import ReportTypeSpec
-from shared.schemas import ReportPublic
+from shared.fields import FieldKind, FieldSpec, ReportTypeSpec
+from shared.schemas import ReportPublic, ReportStart
 
 Mode = Literal["edit", "amend"]
 
@@ -55,12 +55,14 @@ class ReportFormScreen(SenScreen[None]):
         report: ReportPublic | None = None,
         *,
         mode: Mode = "edit",
+        start: ReportStart | None = None,
     ) -> None:
         super().__init__(id="report-form-screen")
         self.session = session
         self.spec = spec
         self.report = report
         self.mode = mode
+        self.start = start  # a new report's values as the server started it
         self.saved: dict[str, Any] | None = comparable_report(report) if report else None
         # A new form as it opened: until it differs from this, there is nothing to lose (no
         # "Unsaved changes" question, no empty "(untitled)" draft saved by autosave).
@@ -76,7 +78,7 @@ class ReportFormScreen(SenScreen[None]):
                 Text(f"Returned by the reviewer: {self.report.review_comment}"),
                 id="review-comment",
             )
-        yield ReportForm(self.spec, self.report)
+        yield ReportForm(self.spec, self.report, start=self.start)
         yield Static(Text(self._initial_status()), id="form-status")
         yield MarkingBanner(
             self.report.marking if self.report else DEFAULT_MARKING, position="bottom"
@@ -92,8 +94,17 @@ class ReportFormScreen(SenScreen[None]):
         if self.mode == "edit":
             self.set_interval(self.session.settings.autosave_seconds, self.autosave)
         self.call_after_refresh(self._focus_first)
+        if _has_office_field(self.spec.fields):
+            self.load_offices()
+
+    @work(exclusive=True, group="offices", exit_on_error=False)
+    async def load_offices(self) -> None:
+        offices = await self.session.client.offices()
+        self.form.offer_offices(offices)
 
     def _focus_first(self) -> None:
+        # As it opened, with what the server started it with: until the user changes
+        # something there is nothing to lose.
         if self.saved is None:
             self.untouched = self.form.payload().comparable()
         self.query_one(ReportForm).query(FormBlock).first().focus_editor()
@@ -188,7 +199,7 @@ class ReportFormScreen(SenScreen[None]):
                 report = await client.create_report(payload.create(ReportType(self.spec.code)))
             else:
                 report = await client.update_report(
-                    self.report.id, payload.update(self.report.version)
+                    self.report.id, payload.update(self.report.revision)
                 )
         except (ApiError, ServerUnreachable) as exc:
             return await self.refused(exc, payload, explicit=explicit, retry=self.save)
@@ -284,7 +295,7 @@ class ReportFormScreen(SenScreen[None]):
             )
             return
         try:
-            sent = await self.session.client.submit(report.id, report.version, review=review)
+            sent = await self.session.client.submit(report.id, report.revision, review=review)
         except (ApiError, ServerUnreachable) as exc:
             await self.refused(exc, self.form.payload(), explicit=True, retry=self.save)
             await self.refresh_offered()
@@ -304,7 +315,7 @@ class ReportFormScreen(SenScreen[None]):
             fresh = await self.session.client.report(report.id)
         except (ApiError, ServerUnreachable):
             return
-        if fresh.version == report.version:
+        if fresh.revision == report.revision:
             self.report = report.model_copy(update={"allowed_actions": fresh.allowed_actions})
             self.refresh_bindings()
 
@@ -325,7 +336,7 @@ class ReportFormScreen(SenScreen[None]):
         payload = self.form.payload()
         try:
             amended = await self.session.client.amend(
-                report.id, payload.amend(report.version, reason)
+                report.id, payload.amend(report.revision, reason)
             )
         except (ApiError, ServerUnreachable) as exc:
 
@@ -355,3 +366,7 @@ class ReportFormScreen(SenScreen[None]):
         )
         if choice == "discard" or (choice == "save" and await self.save(explicit=True) is not None):
             self.dismiss(None)
+
+
+def _has_office_field(fields: list[FieldSpec]) -> bool:
+    return any(f.kind is FieldKind.OFFICE or _has_office_field(f.fields or []) for f in fields)

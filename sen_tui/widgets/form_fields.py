@@ -108,6 +108,16 @@ class FieldRow(FormBlock):
                 compact=True,
                 classes="editor",
             )
+        if spec.kind is FieldKind.OFFICE:
+            # The offices arrive from the server after the form opens (``offer``); until
+            # then the picker holds only the office already chosen.
+            return Select(
+                [(str(value), value)] if value else [],
+                prompt="—",
+                value=value or Select.NULL,
+                compact=True,
+                classes="editor",
+            )
         if spec.kind is FieldKind.BOOLEAN:
             chosen = value if isinstance(value, bool) else Select.NULL
             return Select(
@@ -127,6 +137,18 @@ class FieldRow(FormBlock):
             compact=True,
             classes="editor",
         )
+
+    def offer(self, options: list[tuple[str, str]]) -> None:
+        """Replace a picker's options, keeping its choice (even one no longer listed)."""
+        select = self.editor
+        if not isinstance(select, Select):
+            return
+        chosen = None if select.is_blank() else str(select.value)
+        if chosen is not None and chosen not in {value for _, value in options}:
+            options = [(chosen, chosen), *options]
+        select.set_options(options)
+        if chosen is not None:
+            select.value = chosen
 
     @property
     def editor(self) -> Editor:

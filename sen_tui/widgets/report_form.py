@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from sen_tui.widgets.form_fields import FormBlock, block_for
+from sen_tui.widgets.form_fields import FieldRow, FormBlock, block_for
 from sen_tui.widgets.form_values import DATETIME_MESSAGE, parse_datetime
 from sen_tui.widgets.recipients_field import RecipientsBlock
 from shared.enums import Priority, ReportType
@@ -18,9 +18,11 @@ from shared.fields import FieldKind, FieldSpec, ReportTypeSpec
 from shared.schemas import (
     AmendRequest,
     FieldError,
+    OfficeRef,
     Recipients,
     ReportCreate,
     ReportPublic,
+    ReportStart,
     ReportUpdate,
 )
 from shared.validation import validate_body, validate_envelope_for_submit
@@ -108,11 +110,11 @@ class FormPayload:
     def create(self, report_type: str) -> ReportCreate:
         return ReportCreate(type=ReportType(report_type), **self._envelope())
 
-    def update(self, base_version: int) -> ReportUpdate:
-        return ReportUpdate(base_version=base_version, **self._envelope())
+    def update(self, base_revision: int) -> ReportUpdate:
+        return ReportUpdate(base_revision=base_revision, **self._envelope())
 
-    def amend(self, base_version: int, reason: str) -> AmendRequest:
-        return AmendRequest(base_version=base_version, reason=reason, **self._envelope())
+    def amend(self, base_revision: int, reason: str) -> AmendRequest:
+        return AmendRequest(base_revision=base_revision, reason=reason, **self._envelope())
 
 
 def comparable_report(report: ReportPublic) -> dict[str, Any]:
@@ -129,18 +131,29 @@ def comparable_report(report: ReportPublic) -> dict[str, Any]:
 class ReportForm(VerticalScroll, can_focus=False):
     # Not focusable itself: focus goes from field to field, and scrolls the form along.
 
-    def __init__(self, spec: ReportTypeSpec, report: ReportPublic | None) -> None:
+    def __init__(
+        self,
+        spec: ReportTypeSpec,
+        report: ReportPublic | None,
+        *,
+        start: ReportStart | None = None,
+    ) -> None:
         super().__init__(id="report-form")
         self.spec = spec
         self.report = report
+        # A new report opens with what the server started it with (contacts, a time).
+        self.start = start or ReportStart(
+            type=ReportType(spec.code), priority=Priority(spec.default_priority)
+        )
 
     def compose(self) -> ComposeResult:
         report = self.report
+        start = self.start
         envelope = {
-            "title": report.title if report else "",
-            "event_at": report.event_at if report else None,
-            "priority": report.priority if report else self.spec.default_priority,
-            "case_number": report.case_number if report else None,
+            "title": report.title if report else start.title,
+            "event_at": report.event_at if report else start.event_at,
+            "priority": report.priority if report else start.priority,
+            "case_number": report.case_number if report else start.case_number,
         }
         yield Static(Text(f"{self.spec.code} — {self.spec.label}"), classes="section-heading")
         yield Static(
@@ -149,7 +162,7 @@ class ReportForm(VerticalScroll, can_focus=False):
         )
         for spec in envelope_specs(self.spec):
             yield block_for(spec, envelope[spec.name])
-        body = report.body if report else {}
+        body = report.body if report else start.body
         for section in self.spec.sections:
             fields = [f for f in self.spec.fields if f.section == section]
             # A section that is one block is named by that block's border already.
@@ -191,6 +204,13 @@ class ReportForm(VerticalScroll, can_focus=False):
             event_at_text=event_text if event_text and moment is None else None,
         )
 
+    def offer_offices(self, offices: list[OfficeRef]) -> None:
+        """Fill every office picker with the offices the server lists."""
+        options = [(f"{o.code} — {o.name}", o.code) for o in offices]
+        for block in self.blocks_by_path().values():
+            if isinstance(block, FieldRow) and block.spec.kind is FieldKind.OFFICE:
+                block.offer(options)
+
     # ---- errors ---------------------------------------------------------------------
 
     def blocks_by_path(self) -> dict[str, FormBlock]:
@@ -208,7 +228,9 @@ class ReportForm(VerticalScroll, can_focus=False):
         errors: list[FieldError] = []
         if payload.event_at_text is not None:
             errors.append(FieldError(field="event_at", message=DATETIME_MESSAGE))
-        _, body_errors = validate_body(self.spec, payload.body, for_submit=for_submit)
+        _, body_errors = validate_body(
+            self.spec, payload.body, for_submit=for_submit, event_at=payload.event_at
+        )
         if for_submit:
             envelope_errors = validate_envelope_for_submit(
                 self.spec, title=payload.title, event_at=payload.event_at, now=now

@@ -156,7 +156,7 @@ async def test_event_reaches_a_client_of_another_instance_within_a_second(
             draft = await flows.create(http_a, agent, "SIR", datetime.now(UTC), seed=seed)
             response = await http_a.post(
                 f"/api/v1/reports/{draft['id']}/submit",
-                json={"base_version": draft["version"]},
+                json={"base_revision": draft["revision"]},
                 headers=agent,
             )
             answered = time.monotonic()

@@ -162,7 +162,7 @@ class Stored:
 
     key: Key
     id: str
-    version: int
+    revision: int
     title: str
     body: dict[str, Any]
 
@@ -204,14 +204,14 @@ async def set_up(m: Matrix, clock: FakeClock) -> None:
             201,
             f"setup: {author} creates {report_type}",
         )
-        report_id, version = created["id"], created["version"]
+        report_id, revision = created["id"], created["revision"]
         if state == "submitted" and report_type in ("OPPRED", "SPEAR"):
             asked = await _expect(
                 await m.call(
                     author,
                     "POST",
                     f"/api/v1/reports/{report_id}/request-review",
-                    json={"base_version": version},
+                    json={"base_revision": revision},
                 ),
                 200,
                 f"setup: {author} asks for review of {report_id}",
@@ -221,12 +221,12 @@ async def set_up(m: Matrix, clock: FakeClock) -> None:
                     "sup.nyc",
                     "POST",
                     f"/api/v1/reports/{report_id}/approve",
-                    json={"base_version": asked["version"]},
+                    json={"base_revision": asked["revision"]},
                 ),
                 200,
                 f"setup: sup.nyc approves {report_id}",
             )
-            version = approved["version"]
+            revision = approved["revision"]
         elif state in ("submitted", "in_review"):
             action = "submit" if state == "submitted" else "request-review"
             done = await _expect(
@@ -234,17 +234,17 @@ async def set_up(m: Matrix, clock: FakeClock) -> None:
                     author,
                     "POST",
                     f"/api/v1/reports/{report_id}/{action}",
-                    json={"base_version": version},
+                    json={"base_revision": revision},
                 ),
                 200,
                 f"setup: {author} {action} {report_id}",
             )
-            version = done["version"]
+            revision = done["revision"]
         final = await _expect(
             await m.call(author, "GET", f"/api/v1/reports/{report_id}"), 200, "setup read"
         )
         assert final["status"] == state, f"setup: {report_id} is {final['status']}, not {state}"
-        m.reports[key] = Stored(key, report_id, version, final["title"], final["body"])
+        m.reports[key] = Stored(key, report_id, revision, final["title"], final["body"])
 
 
 async def deliveries(client: Any) -> set[tuple[str, str]]:
@@ -322,11 +322,11 @@ async def check_read(m: Matrix, user: str, stored: Stored, allowed: bool) -> Non
 async def check_writes(m: Matrix, user: str, stored: Stored, readable: bool) -> None:
     """Update, submit and delete of someone else's report are refused: 404 when the user may
     not even read it (IDs don't leak), else 403 or 404; never a success, never a 500."""
-    url, version = f"/api/v1/reports/{stored.id}", stored.version
+    url, revision = f"/api/v1/reports/{stored.id}", stored.revision
     attempts = [
-        ("PATCH", url, {"json": {"base_version": version, "title": "X"}}),
-        ("POST", f"{url}/submit", {"json": {"base_version": version}}),
-        ("DELETE", url, {"params": {"base_version": version}}),
+        ("PATCH", url, {"json": {"base_revision": revision, "title": "X"}}),
+        ("POST", f"{url}/submit", {"json": {"base_revision": revision}}),
+        ("DELETE", url, {"params": {"base_revision": revision}}),
     ]
     allowed = {403, 404} if readable else {404}
     for method, url, kwargs in attempts:
@@ -391,8 +391,8 @@ async def test_access_matrix(client: Any, clock: FakeClock) -> None:
     for stored in m.reports.values():
         author = stored.key[0]
         now = (await m.call(author, "GET", f"/api/v1/reports/{stored.id}")).json()
-        if (now["version"], now["title"], now["status"]) != (
-            stored.version,
+        if (now["revision"], now["title"], now["status"]) != (
+            stored.revision,
             stored.title,
             stored.key[2],
         ):

@@ -115,7 +115,7 @@ class Attempts:
         be a refusal of the user, not of the payload."""
         headers = self.headers[user]
         path = f"/api/v1/reports/{report['id']}"
-        based = {"base_version": report["version"]}
+        based = {"base_revision": report["revision"]}
         now = self.clock()
         match action:
             case A.EDIT:
@@ -146,12 +146,12 @@ class Attempts:
                 return await self.client.post(f"{path}/{route}", json=based, headers=headers)
 
     async def state(self, report_id: str) -> tuple[str, int]:
-        """(status, version) as the author reads it now."""
+        """(status, revision) as the author reads it now."""
         response = await self.client.get(
             f"/api/v1/reports/{report_id}", headers=self.headers[self.cast.author]
         )
         body = flows.expect(response, 200, f"author reads {report_id}")
-        return body["status"], body["version"]
+        return body["status"], body["revision"]
 
 
 async def producible(client: Any, headers: dict[str, str], report_type: str) -> list[S]:
@@ -205,10 +205,10 @@ async def test_allowed_actions_are_what_the_server_accepts(
                         f"{status} {user}: acknowledge is listed but answered "
                         f"{response.status_code} {response.text[:200]}"
                     )
-        # Every write bumps the version, so one look after all the refusals (and the
+        # Every write bumps the revision, so one look after all the refusals (and the
         # acknowledgments) proves that none of them changed the report.
         after = await attempts.state(base["id"])
-        if after != (status, base["version"]):
+        if after != (status, base["revision"]):
             problems.append(f"{status}: refused attempts changed it to {after}")
         for user in users:
             for action in sorted(table[status, user] - {A.ACKNOWLEDGE}):

@@ -75,7 +75,7 @@ async def test_domain_refusals_are_documented(document: dict[str, Any]) -> None:
 
 async def test_request_bodies_that_refuse_unknown_fields_say_so(document: dict[str, Any]) -> None:
     schemas = document["components"]["schemas"]
-    for name in ("ReportCreate", "ReportUpdate", "VersionedAction", "LoginRequest", "Recipients"):
+    for name in ("ReportCreate", "ReportUpdate", "BaseRevision", "LoginRequest", "Recipients"):
         assert schemas[name]["additionalProperties"] is False, name
     # Answers are not Strict: they may grow fields.
     assert "additionalProperties" not in schemas["ReportPublic"]

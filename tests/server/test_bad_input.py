@@ -208,7 +208,7 @@ async def test_bad_create_is_refused_field_by_field(client: Any, clock: FakeCloc
 
 async def test_bad_update_changes_nothing(client: Any, clock: FakeClock) -> None:
     """Saving a draft with any one mistake: a 4xx naming the field; the draft keeps its
-    version, content and history, exactly as the author last saved it."""
+    revision, content and history, exactly as the author last saved it."""
     headers = {user: await login(client, user) for user in set(AUTHORS.values())}
     problems = []
     for report_type in ALL_TYPES:
@@ -220,34 +220,34 @@ async def test_bad_update_changes_nothing(client: Any, clock: FakeClock) -> None
         saved = created.json()
         url = f"/api/v1/reports/{saved['id']}"
         good = {
-            "base_version": saved["version"],
+            "base_revision": saved["revision"],
             "title": "Edited",
             "event_at": saved["event_at"],
             "body": saved["body"],
         }
         cases = [
             *cases_for(report_type),
-            Case("base_version as text", ["base_version"], envelope={"base_version": "1"}),
-            Case("base_version as true", ["base_version"], envelope={"base_version": True}),
-            Case("no base_version", ["base_version"], envelope={"base_version": None}),
+            Case("base_revision as text", ["base_revision"], envelope={"base_revision": "1"}),
+            Case("base_revision as true", ["base_revision"], envelope={"base_revision": True}),
+            Case("no base_revision", ["base_revision"], envelope={"base_revision": None}),
         ]
         for case in cases:
             payload = apply(case, good)
-            if payload.get("base_version") is None:
-                del payload["base_version"]
+            if payload.get("base_revision") is None:
+                del payload["base_revision"]
             response = await client.patch(url, json=payload, headers=author)
             problem = refusal_problem(response, case.fields)
             if problem:
                 problems.append(f"update {report_type} with {case.name}: {problem}")
             now = (await client.get(url, headers=author)).json()
-            if (now["version"], now["title"], now["body"]) != (
-                saved["version"],
+            if (now["revision"], now["title"], now["body"]) != (
+                saved["revision"],
                 saved["title"],
                 saved["body"],
             ):
                 problems.append(f"update {report_type} with {case.name}: the draft changed")
                 # Go on from what is stored, so that one bug does not fail every later case.
-                saved, good["base_version"] = now, now["version"]
+                saved, good["base_revision"] = now, now["revision"]
         versions = (await client.get(f"{url}/versions", headers=author)).json()
         if len(versions) != saved["version"]:
             problems.append(
@@ -274,14 +274,14 @@ async def test_incident_dated_in_the_future_is_not_submitted(
         if report_type == "OPPRED" and action == "submit":
             continue  # OPPRED is never submitted without review
         response = await client.post(
-            f"{url}/{action}", json={"base_version": report["version"]}, headers=headers
+            f"{url}/{action}", json={"base_revision": report["revision"]}, headers=headers
         )
         assert response.status_code == 422, response.text
         errors = response.json()["errors"]
         assert [e["field"] for e in errors] == ["event_at"], errors
         assert "future" in errors[0]["message"]
     now = (await client.get(url, headers=headers)).json()
-    assert (now["status"], now["version"]) == ("draft", report["version"])
+    assert (now["status"], now["revision"]) == ("draft", report["revision"])
 
 
 @pytest.mark.parametrize("report_type", ALL_TYPES)
@@ -301,7 +301,7 @@ async def test_body_over_one_mebibyte_is_413(
     huge = "x" * (2 * 1024 * 1024)
     create = complete_report(report_type, now=clock())
     set_path(create["body"], narrative, huge)
-    update = {"base_version": report["version"], "body": copy.deepcopy(create["body"])}
+    update = {"base_revision": report["revision"], "body": copy.deepcopy(create["body"])}
     as_json = {"content-type": "application/json", **headers}
     url = f"/api/v1/reports/{report['id']}"
     for method, target, payload in (("POST", "/api/v1/reports", create), ("PATCH", url, update)):
@@ -354,8 +354,8 @@ async def test_bad_parameters_name_the_parameter(client: Any) -> None:
         ("GET", "/api/v1/queues/mine?until=0001-01-01T00:00:00%2B14:00", "until"),
         ("GET", "/api/v1/queues/mine?since=1700000000", "since"),
         ("GET", "/api/v1/reports/not-an-id", "report_id"),
-        ("DELETE", "/api/v1/reports/SIR-2026-000001", "base_version"),
-        ("DELETE", "/api/v1/reports/SIR-2026-000001?base_version=one", "base_version"),
+        ("DELETE", "/api/v1/reports/SIR-2026-000001", "base_revision"),
+        ("DELETE", "/api/v1/reports/SIR-2026-000001?base_revision=one", "base_revision"),
     ]
     problems = []
     for method, url, name in checks:
@@ -385,36 +385,40 @@ async def test_stale_save_gets_409_and_loses_nothing(
     laptop_body = complete_body(report_type, seed=1)
     first = await client.patch(
         url,
-        json={"base_version": original["version"], "title": "From laptop", "body": laptop_body},
+        json={"base_revision": original["revision"], "title": "From laptop", "body": laptop_body},
         headers=laptop,
     )
     assert first.status_code == 200, first.text
     current = first.json()
-    assert current["version"] == original["version"] + 1
+    assert current["revision"] == original["revision"] + 1
 
     stale = await client.patch(
         url,
-        json={"base_version": original["version"], "title": "From desk", "body": original["body"]},
+        json={
+            "base_revision": original["revision"],
+            "title": "From desk",
+            "body": original["body"],
+        },
         headers=desk,
     )
     assert stale.status_code == 409, stale.text
     error = stale.json()
     assert error["reason"] == "version_conflict"
     shown = error["extra"]["current"]
-    assert (shown["version"], shown["title"], shown["body"]) == (
-        current["version"],
+    assert (shown["revision"], shown["title"], shown["body"]) == (
+        current["revision"],
         "From laptop",
         current["body"],
     )
     stored = (await client.get(url, headers=desk)).json()
-    assert (stored["version"], stored["title"], stored["body"]) == (
-        current["version"],
+    assert (stored["revision"], stored["title"], stored["body"]) == (
+        current["revision"],
         "From laptop",
         current["body"],
     )
 
     # A stale delete does not throw the newer version away either.
-    gone = await client.delete(url, params={"base_version": original["version"]}, headers=desk)
+    gone = await client.delete(url, params={"base_revision": original["revision"]}, headers=desk)
     assert gone.status_code == 409, gone.text
-    assert gone.json()["extra"]["current"]["version"] == current["version"]
+    assert gone.json()["extra"]["current"]["revision"] == current["revision"]
     assert (await client.get(url, headers=desk)).status_code == 200

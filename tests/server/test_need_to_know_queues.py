@@ -195,7 +195,7 @@ async def test_events_show_nothing_a_user_may_not_read(
         flows.expect(
             await http.patch(
                 f"/api/v1/reports/{draft['id']}",
-                json={"base_version": draft["version"], "title": "Draft, edited"},
+                json={"base_revision": draft["revision"], "title": "Draft, edited"},
                 headers=agent,
             ),
             200,

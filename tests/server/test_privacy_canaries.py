@@ -9,7 +9,7 @@ import copy
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import MetaData, select
 
 from sen_server.db import create_engine
 from sen_server.settings import ServerSettings
+from shared.ages import AGE_FIELD, BIRTH_FIELD, age_on
 from shared.catalogue import get_type
 from shared.fields import FieldKind, FieldSpec
 from tests.support.api import login
@@ -59,28 +60,33 @@ def leaks(text: str | bytes) -> list[str]:
     return [n for n in NEEDLES if n in text]
 
 
-def plant(fields: list[FieldSpec], data: dict[str, Any], tag: str) -> None:
-    """Put a canary in every PII field of ``data`` (a complete body), in place."""
+def plant(fields: list[FieldSpec], data: dict[str, Any], tag: str, event_day: date) -> None:
+    """Put a canary in every PII field of ``data`` (a complete body), in place. A stated
+    age follows the canary date of birth, so that the body stays consistent on the
+    report's event day (a disagreement would be refused, and no path tested)."""
     for f in fields:
         value = data.get(f.name)
         if f.pii:
             if f.kind is FieldKind.DATE:
                 data[f.name] = CANARY_BIRTH_DATE
+                if f.name == BIRTH_FIELD and AGE_FIELD in data:
+                    data[AGE_FIELD] = age_on(date.fromisoformat(CANARY_BIRTH_DATE), event_day)
             elif f.kind is FieldKind.A_NUMBER:
                 data[f.name] = CANARY_A_NUMBER
             else:
                 assert f.kind in (FieldKind.TEXT, FieldKind.LONG_TEXT), f
                 data[f.name] = f"CANARY-QX7Z-{tag}-{f.name}"[: f.max_length]
         elif f.kind is FieldKind.GROUP and isinstance(value, dict):
-            plant(f.fields or [], value, tag)
+            plant(f.fields or [], value, tag, event_day)
         elif f.kind is FieldKind.LIST and isinstance(value, list):
             for item in value:
-                plant(f.fields or [], item, tag)
+                plant(f.fields or [], item, tag, event_day)
 
 
 def canary_report(report_type: str, now: datetime, tag: str = "new") -> dict[str, Any]:
     payload = complete_report(report_type, now=now, title=f"Canary test {report_type}")
-    plant(get_type(report_type).fields, payload["body"], tag)
+    event_day = datetime.fromisoformat(payload["event_at"]).astimezone(UTC).date()
+    plant(get_type(report_type).fields, payload["body"], tag, event_day)
     assert leaks(json.dumps(payload)), "the canaries were not planted"
     return payload
 
@@ -142,7 +148,7 @@ async def exercise(http: Any, now: datetime) -> Transcript:
             author,
             "PATCH",
             url,
-            json={"base_version": report["version"], "title": "Edited", "body": edited},
+            json={"base_revision": report["revision"], "title": "Edited", "body": edited},
         )
         if report_type in ("OPPRED", "SPEAR"):
             report = await ok(
@@ -150,14 +156,14 @@ async def exercise(http: Any, now: datetime) -> Transcript:
                 author,
                 "POST",
                 f"{url}/request-review",
-                json={"base_version": report["version"]},
+                json={"base_revision": report["revision"]},
             )
             report = await ok(
                 f"approve {report_type}",
                 "sup.nyc",
                 "POST",
                 f"{url}/approve",
-                json={"base_version": report["version"]},
+                json={"base_revision": report["revision"]},
             )
         else:
             report = await ok(
@@ -165,7 +171,7 @@ async def exercise(http: Any, now: datetime) -> Transcript:
                 author,
                 "POST",
                 f"{url}/submit",
-                json={"base_version": report["version"]},
+                json={"base_revision": report["revision"]},
             )
         ids[report_type] = report["id"]
 
@@ -178,7 +184,7 @@ async def exercise(http: Any, now: datetime) -> Transcript:
         "POST",
         f"{sir}/amend",
         json={
-            "base_version": current["version"],
+            "base_revision": current["revision"],
             "reason": "CANARY-QX7Z-REASON: corrected the subject's name",
             "body": amended,
         },
@@ -204,7 +210,7 @@ async def exercise(http: Any, now: datetime) -> Transcript:
             t.lists.append((f"{user} lists{query}", response.text))
 
     # Denied: no role of these may do this; the refusal is audited, the body is not.
-    await call("pao edits SIR", "pao", "PATCH", sir, json={"base_version": 1, "body": amended})
+    await call("pao edits SIR", "pao", "PATCH", sir, json={"base_revision": 1, "body": amended})
     await call("stats views SIR", "stats", "GET", sir)
     await call(
         "pao creates OPPRED", "pao", "POST", "/api/v1/reports", json=canary_report("OPPRED", now)
@@ -230,6 +236,8 @@ async def exercise(http: Any, now: datetime) -> Transcript:
         "bad birth date": bad(
             lambda p: p["body"]["subjects"][0].update(date_of_birth="CANARY-QX7Z-DOB")
         ),
+        # The refusal says the age the canary birth date gives, never the date itself.
+        "age that disagrees": bad(lambda p: p["body"]["subjects"][0].update(age=3)),
         "bad enum": bad(lambda p: p["body"]["subjects"][0].update(sex="CANARY-QX7Z-SEX")),
         "long narrative": bad(lambda p: p["body"].update(narrative="CANARY-QX7Z-" * 2000)),
         "subjects as text": bad(lambda p: p["body"].update(subjects="CANARY-QX7Z-SUBJECTS")),
@@ -258,14 +266,14 @@ async def exercise(http: Any, now: datetime) -> Transcript:
             "agent.nyc",
             "PATCH",
             url,
-            json={"base_version": draft["version"], **update},
+            json={"base_revision": draft["revision"], **update},
         )
     await refused(
-        "save with bad base_version",
+        "save with bad base_revision",
         "agent.nyc",
         "PATCH",
         url,
-        json={"base_version": "CANARY-QX7Z-BASE", "body": good["body"]},
+        json={"base_revision": "CANARY-QX7Z-BASE", "body": good["body"]},
     )
     incomplete = {"type": "SIR", "body": {"subjects": good["body"]["subjects"]}}
     partial = await ok("create partial", "agent.nyc", "POST", "/api/v1/reports", json=incomplete)
@@ -274,7 +282,7 @@ async def exercise(http: Any, now: datetime) -> Transcript:
         "agent.nyc",
         "POST",
         f"/api/v1/reports/{partial['id']}/submit",
-        json={"base_version": partial["version"]},
+        json={"base_revision": partial["revision"]},
     )
     as_json = {"content-type": "application/json"}
     raw = {
@@ -290,7 +298,7 @@ async def exercise(http: Any, now: datetime) -> Transcript:
     for query in ("type=CANARY-QX7Z", "since=CANARY-QX7Z", "limit=CANARY-QX7Z"):
         await refused(f"list with {query}", "agent.nyc", "GET", f"/api/v1/reports?{query}")
     await refused("bad report id", "agent.nyc", "GET", "/api/v1/reports/CANARY-QX7Z-ID")
-    await refused("bad delete", "agent.nyc", "DELETE", f"{url}?base_version=CANARY-QX7Z")
+    await refused("bad delete", "agent.nyc", "DELETE", f"{url}?base_revision=CANARY-QX7Z")
 
     # A deleted draft leaves nothing behind, not even in the report tables.
     doomed = canary_report("SIR", now, tag=DELETED_TAG)
@@ -301,7 +309,7 @@ async def exercise(http: Any, now: datetime) -> Transcript:
         "agent.nyc",
         "DELETE",
         f"/api/v1/reports/{draft['id']}",
-        params={"base_version": draft["version"]},
+        params={"base_revision": draft["revision"]},
     )
     assert deleted.status_code == 204, deleted.text
     t.deleted_id = draft["id"]
@@ -464,13 +472,13 @@ async def test_amendment_reason_is_masked_for_public_affairs(client: Any, clock:
     report = created.json()
     url = f"/api/v1/reports/{report['id']}"
     submitted = await client.post(
-        f"{url}/submit", json={"base_version": report["version"]}, headers=agent
+        f"{url}/submit", json={"base_revision": report["revision"]}, headers=agent
     )
     assert submitted.status_code == 200, submitted.text
     reason = "CANARY-QX7Z-REASON: subject's name corrected to CANARY-QX7Z-NAME"
     amended = await client.post(
         f"{url}/amend",
-        json={"base_version": submitted.json()["version"], "reason": reason},
+        json={"base_revision": submitted.json()["revision"], "reason": reason},
         headers=agent,
     )
     assert amended.status_code == 200, amended.text

@@ -160,13 +160,13 @@ async def test_manual_recipient_who_may_not_read_the_type_is_refused(
     )
     patched = await client.patch(
         f"/api/v1/reports/{draft['id']}",
-        json={"base_version": draft["version"], "recipients": {"users": ["hq.hsi", "pao"]}},
+        json={"base_revision": draft["revision"], "recipients": {"users": ["hq.hsi", "pao"]}},
         headers=agent,
     )
     assert patched.status_code == 422, patched.text
     assert [e["field"] for e in patched.json()["errors"]] == ["recipients.users.1"]
     stored = (await client.get(f"/api/v1/reports/{draft['id']}", headers=agent)).json()
-    assert stored["version"] == draft["version"]
+    assert stored["revision"] == draft["revision"]
     assert stored["recipients"]["users"] == ["hq.hsi"]
 
     # Submitted through review, pao is not among the recipients and cannot open it.

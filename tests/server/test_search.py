@@ -46,12 +46,12 @@ async def test_editing_a_draft_updates_the_index(client: Any) -> None:
     report_id = await _draft(client, agent, "Before", "alphaword")
     patched = await client.patch(
         f"/api/v1/reports/{report_id}",
-        json={"base_version": 1, "body": {"narrative": "betaword"}},
+        json={"base_revision": 1, "body": {"narrative": "betaword"}},
         headers=agent,
     )
     assert patched.status_code == 200, patched.text
     assert await _search(client, agent, "alphaword") == set()
     assert await _search(client, agent, "betaword") == {report_id}
-    deleted = await client.delete(f"/api/v1/reports/{report_id}?base_version=2", headers=agent)
+    deleted = await client.delete(f"/api/v1/reports/{report_id}?base_revision=2", headers=agent)
     assert deleted.status_code == 204
     assert await _search(client, agent, "betaword") == set()

@@ -16,11 +16,11 @@ async def _state(client: Any, headers: dict[str, str], report_id: str) -> dict[s
 
 
 async def _unchanged(
-    client: Any, headers: dict[str, str], report_id: str, status: str, version: int
+    client: Any, headers: dict[str, str], report_id: str, status: str, revision: int
 ) -> dict[str, Any]:
     """A refused action left the report as it was and routed it nowhere."""
     after = await _state(client, headers, report_id)
-    assert (after["status"], after["version"]) == (status, version)
+    assert (after["status"], after["revision"]) == (status, revision)
     assert await flows.routed_to(client, headers, report_id) == {}
     return after
 
@@ -34,13 +34,13 @@ async def test_mandatory_review_cannot_be_skipped(client: Any, clock: FakeClock)
         draft = await flows.create(client, agent, report_type, clock(), seed=seed)
         response = await client.post(
             f"/api/v1/reports/{draft['id']}/submit",
-            json={"base_version": draft["version"]},
+            json={"base_revision": draft["revision"]},
             headers=agent,
         )
         assert response.status_code == 409, response.text
         assert response.json()["reason"] == "review_required"
 
-        after = await _unchanged(client, agent, draft["id"], "draft", draft["version"])
+        after = await _unchanged(client, agent, draft["id"], "draft", draft["revision"])
         assert after["submitted_at"] is None
         versions = (
             await client.get(f"/api/v1/reports/{draft['id']}/versions", headers=agent)
@@ -70,11 +70,11 @@ async def test_reviewer_cannot_approve_their_own_report(client: Any, clock: Fake
 
     response = await client.post(
         f"/api/v1/reports/{asked['id']}/approve",
-        json={"base_version": asked["version"]},
+        json={"base_revision": asked["revision"]},
         headers=sup,
     )
     assert response.status_code in (403, 404), response.text
-    await _unchanged(client, sup, asked["id"], "in_review", asked["version"])
+    await _unchanged(client, sup, asked["id"], "in_review", asked["revision"])
 
     # Their own supervisor (sac.nyc) may.
     approved = await flows.action(client, sac, asked, "approve")
@@ -101,11 +101,11 @@ async def test_only_the_authors_supervisors_may_approve(client: Any, clock: Fake
         for decision, extra in (("approve", {}), ("return", {"comment": "not mine to judge"})):
             response = await client.post(
                 f"/api/v1/reports/{asked['id']}/{decision}",
-                json={"base_version": asked["version"], **extra},
+                json={"base_revision": asked["revision"], **extra},
                 headers=headers,
             )
             assert response.status_code in (403, 404), f"{user} {decision}: {response.text}"
-    await _unchanged(client, agent, asked["id"], "in_review", asked["version"])
+    await _unchanged(client, agent, asked["id"], "in_review", asked["revision"])
 
 
 async def test_stale_approve_is_a_conflict(client: Any, clock: FakeClock) -> None:
@@ -121,7 +121,7 @@ async def test_stale_approve_is_a_conflict(client: Any, clock: FakeClock) -> Non
     edited = flows.expect(
         await client.patch(
             f"/api/v1/reports/{draft['id']}",
-            json={"base_version": returned["version"], "title": "Arrest at JFK, corrected"},
+            json={"base_revision": returned["revision"], "title": "Arrest at JFK, corrected"},
             headers=agent,
         ),
         200,
@@ -131,14 +131,14 @@ async def test_stale_approve_is_a_conflict(client: Any, clock: FakeClock) -> Non
 
     stale = await client.post(
         f"/api/v1/reports/{draft['id']}/approve",
-        json={"base_version": loaded["version"]},
+        json={"base_revision": loaded["revision"]},
         headers=sup,
     )
     assert stale.status_code == 409, stale.text
     assert stale.json()["reason"] == "version_conflict"
-    assert stale.json()["extra"]["current"]["version"] == resent["version"]
+    assert stale.json()["extra"]["current"]["revision"] == resent["revision"]
     assert stale.json()["extra"]["current"]["title"] == "Arrest at JFK, corrected"
-    await _unchanged(client, agent, draft["id"], "in_review", resent["version"])
+    await _unchanged(client, agent, draft["id"], "in_review", resent["revision"])
 
     approved = await flows.action(client, sup, resent, "approve")
     assert approved["status"] == "submitted"
@@ -153,7 +153,7 @@ async def test_return_with_comment_reaches_the_author(client: Any, clock: FakeCl
     # A return must say what to change.
     empty = await client.post(
         f"/api/v1/reports/{asked['id']}/return",
-        json={"base_version": asked["version"], "comment": "   "},
+        json={"base_revision": asked["revision"], "comment": "   "},
         headers=sup,
     )
     assert empty.status_code == 422, empty.text
@@ -203,7 +203,7 @@ async def test_admin_makes_sir_review_mandatory(client: Any, clock: FakeClock) -
     draft = await flows.create(client, agent, "SIR", clock(), seed=11)
     response = await client.post(
         f"/api/v1/reports/{draft['id']}/submit",
-        json={"base_version": draft["version"]},
+        json={"base_revision": draft["revision"]},
         headers=agent,
     )
     assert response.status_code == 409, response.text

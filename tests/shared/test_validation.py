@@ -84,7 +84,7 @@ VALID: dict[str, dict[str, Any]] = {
         "threat_type": "threat_to_facility",
         "summary": "Call received.",
         "reporting_officer": CONTACT,
-        "authorizing_office": "SAC New York",
+        "authorizing_office": "SAC-NYC",
     },
     "ERO_LEAD": {
         "lead_title": "Possible fugitive",
@@ -560,3 +560,70 @@ def test_changed_fields_tells_a_flag_from_a_count() -> None:
     old = {"victims": [{"smuggling_victim": True}]}
     new = {"victims": [{"smuggling_victim": 1}]}
     assert changed_fields(spec, old, new) == ["victims"]
+
+
+# ---- ages and dates of birth ----------------------------------------------------------
+
+EVENT_DAY = datetime(2026, 3, 1, 14, 30, tzinfo=UTC)
+
+
+def _person(born: str, age: int) -> dict[str, Any]:
+    return {"subjects": [{"role": "suspect", "date_of_birth": born, "age": age}]}
+
+
+@pytest.mark.parametrize(
+    ("born", "age"),
+    [("1990-03-01", 36), ("1990-03-02", 35), ("2000-02-29", 26), ("1990-12-31", 35)],
+)
+def test_an_age_that_the_date_of_birth_gives_on_the_event_day_passes(born: str, age: int) -> None:
+    for for_submit in (False, True):
+        _, errors = validate_body(
+            get_type("SIR"), _person(born, age), for_submit=for_submit, event_at=EVENT_DAY
+        )
+        assert [e for e in errors if e.field.endswith(".age")] == []
+
+
+def test_an_age_that_disagrees_is_an_error_at_the_age_by_its_label() -> None:
+    _, errors = validate_body(
+        get_type("SIR"), _person("1990-05-01", 30), for_submit=False, event_at=EVENT_DAY
+    )
+    assert [(e.field, e.label, e.message) for e in errors] == [
+        (
+            "body.subjects.0.age",
+            "Subjects 1 · Age",
+            "does not match the date of birth (would be 35 on the event date)",
+        )
+    ]
+
+
+def test_ages_are_counted_on_the_event_day_in_utc_not_today() -> None:
+    # 23:30 in New York on 28 February is 1 March in UTC: the birthday has come.
+    evening = datetime(2026, 2, 28, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
+    _, errors = validate_body(
+        get_type("SIR"), _person("1990-03-01", 36), for_submit=False, event_at=evening
+    )
+    assert errors == []
+
+
+def test_without_an_event_time_the_age_check_waits() -> None:
+    _, errors = validate_body(get_type("SIR"), _person("1990-05-01", 3), for_submit=False)
+    assert errors == []
+
+
+def test_every_block_with_a_birth_date_and_an_age_is_checked() -> None:
+    lead = {"entity": {"kind": "person", "date_of_birth": "1990-05-01", "age": 40}}
+    _, errors = validate_body(get_type("ERO_LEAD"), lead, for_submit=False, event_at=EVENT_DAY)
+    assert [(e.field, e.label) for e in errors] == [("body.entity.age", "Entity · Age")]
+    suspects = {"suspects": [{"date_of_birth": "1990-05-01", "age": 35}, {"age": 20}]}
+    _, errors = validate_body(get_type("OPPRED"), suspects, for_submit=False, event_at=EVENT_DAY)
+    assert errors == []
+
+
+def test_a_birth_after_the_event_says_so_without_the_date() -> None:
+    _, errors = validate_body(
+        get_type("SIR"), _person("2026-06-01", 0), for_submit=False, event_at=EVENT_DAY
+    )
+    assert [e.message for e in errors] == [
+        "does not match the date of birth, which is after the event date"
+    ]
+    assert "2026" not in errors[0].message

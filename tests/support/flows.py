@@ -88,7 +88,7 @@ async def action(
     return expect(
         await client.post(
             f"/api/v1/reports/{report['id']}/{name}",
-            json={"base_version": report["version"], **body},
+            json={"base_revision": report["revision"], **body},
             headers=headers,
         ),
         200,

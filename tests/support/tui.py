@@ -215,7 +215,7 @@ class Api:
         """A draft written and then submitted (or sent for review): the report as it is."""
         report = await self.draft(username, report_type, title, **fields)
         action = "request-review" if review else "submit"
-        payload = {"base_version": report["version"]}
+        payload = {"base_revision": report["revision"]}
         return await self.call(username, "POST", f"/reports/{report['id']}/{action}", json=payload)
 
     async def spot(self, username: str, title: str) -> Any:

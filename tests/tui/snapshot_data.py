@@ -63,7 +63,7 @@ async def seed_snapshot_data(settings: ServerSettings) -> dict[str, str]:
             },
         )
         seizure = await post(
-            agent, f"/reports/{seizure['id']}/submit", {"base_version": seizure["version"]}
+            agent, f"/reports/{seizure['id']}/submit", {"base_revision": seizure["revision"]}
         )
         body = sir_body(subjects=2)
         body["seized_property"] = [
@@ -73,7 +73,7 @@ async def seed_snapshot_data(settings: ServerSettings) -> dict[str, str]:
             agent,
             f"/reports/{seizure['id']}/amend",
             {
-                "base_version": seizure["version"],
+                "base_revision": seizure["revision"],
                 "reason": "Added the seized property",
                 "body": body,
             },
@@ -90,7 +90,7 @@ async def seed_snapshot_data(settings: ServerSettings) -> dict[str, str]:
             },
         )
         await post(
-            agent, f"/reports/{arrest['id']}/request-review", {"base_version": arrest["version"]}
+            agent, f"/reports/{arrest['id']}/request-review", {"base_revision": arrest["revision"]}
         )
         ids["in_review"] = arrest["id"]
 
@@ -103,7 +103,7 @@ async def seed_snapshot_data(settings: ServerSettings) -> dict[str, str]:
                 "body": spot_body(),
             },
         )
-        await post(officer, f"/reports/{spot['id']}/submit", {"base_version": spot["version"]})
+        await post(officer, f"/reports/{spot['id']}/submit", {"base_revision": spot["revision"]})
         ids["spot"] = spot["id"]
 
         leara = await create(
@@ -134,9 +134,9 @@ async def seed_snapshot_data(settings: ServerSettings) -> dict[str, str]:
             },
         )
         path = f"/reports/{delayed['id']}"
-        delayed = await post(officer_lax, f"{path}/request-review", {"base_version": 1})
+        delayed = await post(officer_lax, f"{path}/request-review", {"base_revision": 1})
         comment = "Add the name of the transport officer."
-        await post(sdo_lax, f"{path}/return", {"base_version": 2, "comment": comment})
+        await post(sdo_lax, f"{path}/return", {"base_revision": 2, "comment": comment})
         ids["returned"] = delayed["id"]
 
         checkpoint = await create(
@@ -148,7 +148,7 @@ async def seed_snapshot_data(settings: ServerSettings) -> dict[str, str]:
                 "body": leara_body(),
             },
         )
-        await post(officer_lax, f"/reports/{checkpoint['id']}/submit", {"base_version": 1})
+        await post(officer_lax, f"/reports/{checkpoint['id']}/submit", {"base_revision": 1})
         ids["leara"] = checkpoint["id"]
     return ids
 

@@ -108,7 +108,7 @@ async def test_recipients_are_picked_by_name_and_refusals_shown_at_the_field(
         await wait_until(pilot, lambda: block.error_text, "the refusal at the field")
         assert block.error_text == "stats may not receive SIR reports"
         report = await api.call("agent.lax", "GET", f"/reports/{draft['id']}")
-        assert report["version"] == 1  # refused: nothing changed
+        assert report["revision"] == 1  # refused: nothing changed
 
         await pilot.press("ctrl+g")
         await wait_until(pilot, lambda: on_screen(pilot, RecipientsModal), "the picker")
@@ -121,7 +121,7 @@ async def test_recipients_are_picked_by_name_and_refusals_shown_at_the_field(
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form again")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: app.screen.report.version == 2, "saved")
+        await wait_until(pilot, lambda: app.screen.report.revision == 2, "saved")
         assert not block.error_text
     report = await api.call("agent.lax", "GET", f"/reports/{draft['id']}")
     assert report["recipients"] == {"users": ["hq.hsi"], "offices": ["FIG-LAX"]}
@@ -156,7 +156,7 @@ async def test_leara_disposition_keeps_input_on_a_conflict_then_the_report_is_cl
             "officer.nyc",
             "POST",
             f"/reports/{draft['id']}/disposition",
-            json={"base_version": submitted["version"], "disposition_status": "forwarded"},
+            json={"base_revision": submitted["revision"], "disposition_status": "forwarded"},
         )
         await pilot.press("ctrl+s")
         await wait_until(
@@ -166,7 +166,8 @@ async def test_leara_disposition_keeps_input_on_a_conflict_then_the_report_is_cl
         assert rows["disposition_narrative"].value() == "Synthetic K-9 team sent."
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: on_screen(pilot, ReportDetailScreen), "the report")
-        await wait_until(pilot, lambda: app.screen.report.version == 4, "recorded")
+        # Submitted as version 1; each disposition is an amendment, a version of its own.
+        await wait_until(pilot, lambda: app.screen.report.version == 3, "recorded")
         assert "Synthetic K-9 team sent." in text_of(app, "#report-body")
 
         await pilot.press("k")
@@ -178,8 +179,9 @@ async def test_leara_disposition_keeps_input_on_a_conflict_then_the_report_is_cl
             "closed",
         )
     versions = await api.call("officer.nyc", "GET", f"/reports/{draft['id']}/versions")
-    assert [v["reason"] for v in versions[-3:]] == [
+    assert [v["reason"] for v in versions] == [
+        None,
         "disposition: forwarded",
         "disposition: assistance_provided",
-        "closed",
     ]
+    assert versions[-1]["status"] == "closed"  # closing changed no content: no new version

@@ -428,7 +428,7 @@ def test_conflict_dialog(
             headers = await login(http, "agent.lax")
             changed = await http.patch(
                 f"/api/v1/reports/{draft_id}",
-                json={"base_version": 1, "title": "Planned search (theirs)"},
+                json={"base_revision": 1, "title": "Planned search (theirs)"},
                 headers=headers,
             )
             assert changed.is_success, changed.text
