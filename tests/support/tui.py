@@ -82,6 +82,19 @@ def text_of(app: Any, selector: str) -> str:
     return console.export_text()
 
 
+def screen_lines(app: Any) -> list[str]:
+    """The terminal as the user reads it, one string per line, styles dropped: what a
+    snapshot would show (a dialog over the dimmed screen below it included), as text."""
+    width, height = app.size
+    console = Console(
+        width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False
+    )
+    # The picture Textual's own export_screenshot takes, without writing it anywhere.
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    console.print(update)
+    return console.export_text().splitlines()
+
+
 def notified(app: Any, message: str) -> bool:
     """Whether a notification saying ``message`` is showing (Textual keeps them here)."""
     return any(message in n.message for n in app._notifications)
