@@ -78,10 +78,12 @@ class QueuesScreen(WorkspaceScreen):
         return self.page is not None or self.current is None
 
     def compose(self) -> ComposeResult:
+        if self.queues:
+            # Titles, types and statuses of reports are report content: marked like a report
+            # (at the very top, as on the report form).
+            yield MarkingBanner()
         yield SessionBar(self.session)
         if self.queues:
-            # Titles, types and statuses of reports are report content: marked like a report.
-            yield MarkingBanner()
             yield Tabs(*(Tab(q.label, id=f"queue-{q.name}") for q in self.queues), id="queues")
             yield QueueTable()
             yield Static("", id="queue-status")

@@ -53,8 +53,8 @@ class SearchScreen(SenScreen[None]):
         self.to_results = False  # move to the results once they are there (Enter in the query)
 
     def compose(self) -> ComposeResult:
-        yield SessionBar(self.session, title="Search")
         yield MarkingBanner()  # the rows are report content
+        yield SessionBar(self.session, title="Search")
         with Grid(id="search-bar"):
             yield TextInput(placeholder="Search titles and narratives", id="search-query")
             yield Select(self._type_options(), prompt="Any type", id="search-type")

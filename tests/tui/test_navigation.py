@@ -106,7 +106,7 @@ async def test_report_lists_carry_the_marking_top_and_bottom(tui_server: Any, ap
     async with app.run_test(size=(80, 24)) as pilot:
         await log_in_through_ui(pilot, "fod.lax")
         lines = screen_lines(app)
-        assert lines[1].strip() == DEFAULT_MARKING  # under the session bar
+        assert lines[0].strip() == DEFAULT_MARKING  # above the session bar
         assert lines[-2].strip() == DEFAULT_MARKING  # above the footer
         await pilot.press("/")
         await wait_until(pilot, lambda: on_screen(pilot, SearchScreen), "the search screen")
@@ -115,7 +115,7 @@ async def test_report_lists_carry_the_marking_top_and_bottom(tui_server: Any, ap
         table = queue_table(app)
         await wait_until(pilot, lambda: table.row_count == 1, "the result")
         lines = screen_lines(app)
-        assert lines[1].strip() == DEFAULT_MARKING
+        assert lines[0].strip() == DEFAULT_MARKING
         assert lines[-2].strip() == DEFAULT_MARKING
 
 
