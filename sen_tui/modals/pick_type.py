@@ -14,14 +14,19 @@ from shared.enums import ReportType
 
 
 class PickTypeModal(SenModal[str | None]):
+    # Below 90 columns the dialog spans the whole width. At 72 columns wide on an 80-column
+    # queue it ended one column short of each row's end, so the last letter of every row
+    # ("Z" of the time) and the scrollbar stood beside its frame like stray characters.
     DEFAULT_CSS = """
     PickTypeModal { align: center middle; }
     PickTypeModal > Vertical {
         width: 72; max-width: 100%; height: auto; max-height: 90%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
+    PickTypeModal.-narrow > Vertical { width: 100%; }
     PickTypeModal OptionList { height: auto; max-height: 16; }
     """
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(self, session: Session, types: list[ReportType]) -> None:

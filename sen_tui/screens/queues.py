@@ -6,6 +6,11 @@ from ``/me`` and from each row's ``allowed_actions``: this screen keeps no rule 
 The queue refreshes in place when a live event arrives, keeping the cursor on the same
 report. Pages come from the server by cursor (``]`` follows the page's ``next_cursor``); to
 go back (``[``) the screen keeps the cursors it followed, one per page.
+
+A report the user has just sent or amended (from a form opened here, or from a report
+opened here) is where the cursor lands when the queue shows again: on this page if it is
+here, else on the first page of the first tab, this one first, that holds it. Which tab
+holds it is the server's answer (its queue pages), not a rule kept here.
 """
 
 from textual import on, work
@@ -23,11 +28,19 @@ from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.screens.search import SearchScreen
 from sen_tui.screens.workspace import WORKSPACE_BINDINGS, WorkspaceScreen
 from sen_tui.session import Session
+from sen_tui.widgets.marking import MarkingBanner
 from sen_tui.widgets.queue_rows import apply_event
 from sen_tui.widgets.queue_table import LEGEND, QueueTable
 from sen_tui.widgets.session_bar import SessionBar
 from shared.enums import ReportAction, WorkspaceAction
-from shared.schemas import EventPublic, QueueCount, QueuePage, QueueRef, WorkspacePublic
+from shared.schemas import (
+    EventPublic,
+    QueueCount,
+    QueuePage,
+    QueueRef,
+    ReportPublic,
+    WorkspacePublic,
+)
 
 PAGES = Binding.Group("Page")
 MAX_QUEUE_KEYS = 9
@@ -58,6 +71,7 @@ class QueuesScreen(WorkspaceScreen):
         self.cursor: str | None = None  # the page shown starts after this (None: the first)
         self.earlier: list[str | None] = []  # the cursors of the pages before it, in order
         self.page: QueuePage | None = None
+        self.followed: str | None = None  # a report to put the cursor on at the next load
         # Live changes: rows are updated in place from the events; counts, and pages the
         # events cannot update, are re-read at most once a second (flows.coalesce).
         self._reread = Coalesced(self, self.load_page)
@@ -68,11 +82,16 @@ class QueuesScreen(WorkspaceScreen):
         return self.page is not None or self.current is None
 
     def compose(self) -> ComposeResult:
+        if self.queues:
+            # Titles, types and statuses of reports are report content: marked like a report
+            # (at the very top, as on the report form).
+            yield MarkingBanner()
         yield SessionBar(self.session)
         if self.queues:
             yield Tabs(*(Tab(q.label, id=f"queue-{q.name}") for q in self.queues), id="queues")
             yield QueueTable()
             yield Static("", id="queue-status")
+            yield MarkingBanner(position="bottom")
         else:
             note = self.workspace.note or "The server offers you no queue here."
             yield Static(note, id="no-queues")
@@ -97,11 +116,36 @@ class QueuesScreen(WorkspaceScreen):
         while not page.items and self.earlier:  # the page emptied under us: step back
             self.cursor = self.earlier.pop()
             page = await client.queue(queue.name, cursor=self.cursor, limit=limit)
+        followed = self.followed
+        if followed is not None and followed not in {i.id for i in page.items}:
+            page = await self._find(followed) or page
         self.page = page
-        self.query_one(QueueTable).show(page.items)
+        self.query_one(QueueTable).show(page.items, cursor_on=followed)
+        self.followed = None
         self.refresh_bindings()
         self.show_status()
         self.show_counts(await client.queue_counts())
+
+    async def _find(self, report_id: str) -> QueuePage | None:
+        """The first page, in this tab or else the first other tab, that holds the report;
+        that tab becomes the current one. None: no tab shows it (no longer readable)."""
+        assert self.current is not None
+        others = [q for q in self.queues if q != self.current]
+        first_here = [self.current] if self.cursor is not None else []  # else: just read
+        limit = self.session.settings.page_size
+        for queue in [*first_here, *others]:
+            page = await self.session.client.queue(queue.name, cursor=None, limit=limit)
+            if any(i.id == report_id for i in page.items):
+                self.current, self.cursor, self.earlier = queue, None, []
+                self.query_one(Tabs).active = f"queue-{queue.name}"  # no reload: it is current
+                return page
+        return None
+
+    def follow(self, report_id: str | None) -> None:
+        """Show the queue with the cursor on this report (sent or amended by the user)."""
+        if report_id is not None and self.current is not None:
+            self.followed = report_id
+            self.load_page()
 
     def show_status(self) -> None:
         page, queue = self.page, self.current
@@ -196,7 +240,8 @@ class QueuesScreen(WorkspaceScreen):
 
     @on(DataTable.RowSelected, "#queue-table")
     def open_report(self, event: DataTable.RowSelected) -> None:
-        self.app.push_screen(ReportDetailScreen(self.session, str(event.row_key.value)))
+        detail = ReportDetailScreen(self.session, str(event.row_key.value))
+        self.app.push_screen(detail, callback=self.follow)
 
     # ---- actions --------------------------------------------------------------------
 
@@ -240,7 +285,12 @@ class QueuesScreen(WorkspaceScreen):
         spec = await self.session.client.report_type(code)
         # The server fills in what it knows (contacts from profiles, a SPOT's time).
         start = await self.session.client.new_report(code)
-        await self.app.push_screen(ReportFormScreen(self.session, spec, start=start))
+        await self.app.push_screen(
+            ReportFormScreen(self.session, spec, start=start), callback=self.form_closed
+        )
+
+    def form_closed(self, sent: ReportPublic | None) -> None:
+        self.follow(sent.id if sent is not None else None)
 
     @work(exclusive=True, group="acknowledge", exit_on_error=False)
     async def action_acknowledge(self) -> None:

@@ -1,6 +1,11 @@
 """One report: every field under its marking (top and bottom), its versions with what each
 changed, its routing and acknowledgments, and the actions the user may take on it: those
-the server lists in the report's ``allowed_actions``, no others."""
+the server lists in the report's ``allowed_actions``, no others.
+
+Whether the user may still read the report is the server's answer too: when a read (the
+report, its versions or its routing) says it is not open to them — deleted, or returned by
+this reviewer to its author's drafts — the screen says so and closes.
+"""
 
 from typing import Any, Literal
 
@@ -40,7 +45,10 @@ FOLLOW_UPS = {
 }
 
 
-class ReportDetailScreen(SenScreen[None]):
+class ReportDetailScreen(SenScreen[str | None]):
+    """Dismissed with the report's id when the user sent or amended it from here (the queue
+    below puts its cursor on it), with None otherwise."""
+
     BINDINGS = [
         Binding("escape", "back", "Back", id="report.back"),
         Binding("e", "edit", "Edit", id="report.edit"),
@@ -63,6 +71,7 @@ class ReportDetailScreen(SenScreen[None]):
         self.report_id = report_id
         self.report: ReportPublic | None = None
         self.versions: list[ReportVersionPublic] = []
+        self.sent_here = False  # sent or amended from a form opened here
 
     def compose(self) -> ComposeResult:
         yield MarkingBanner(position="top")
@@ -98,14 +107,18 @@ class ReportDetailScreen(SenScreen[None]):
         except ApiError as exc:
             if exc.status_code != 404:
                 raise
-            # Deleted, or no longer ours to read (a reviewer after returning it).
-            gone = "is no longer open to you" if self.report else "is not open to you"
-            self.notify(f"{self.report_id} {gone}.", title="Report", markup=False)
-            self.dismiss(None)
+            self.gone()
             return
         self.show(report)
         if self.query_one(TabbedContent).active != "content":
             self.load_tab(self.query_one(TabbedContent).active)
+
+    def gone(self) -> None:
+        """The server no longer shows the report to this user: deleted, or no longer theirs
+        to read (a reviewer after returning it to its author's drafts)."""
+        gone = "is no longer open to you" if self.report else "is not open to you"
+        self.notify(f"{self.report_id} {gone}.", title="Report", markup=False)
+        self.dismiss(None)
 
     def show(self, report: ReportPublic) -> None:
         self.report = report
@@ -131,7 +144,13 @@ class ReportDetailScreen(SenScreen[None]):
 
     @work(exclusive=True, group="versions", exit_on_error=False)
     async def load_versions(self) -> None:
-        self.versions = await self.session.client.versions(self.report_id)
+        try:
+            self.versions = await self.session.client.versions(self.report_id)
+        except ApiError as exc:
+            if exc.status_code != 404:
+                raise
+            self.gone()
+            return
         options = self.query_one("#version-list", OptionList)
         options.clear_options()
         for v in reversed(self.versions):
@@ -175,10 +194,15 @@ class ReportDetailScreen(SenScreen[None]):
         except ApiError as exc:
             if exc.status_code != 404:
                 raise
-            note.update("Routing is not available from this server yet.")
+            self.gone()
             return
         self.show_routing(deliveries)
-        note.update("" if deliveries else "Not routed yet: routing happens on submission.")
+        if deliveries:
+            note.update("")
+        elif self.report is not None and self.report.submitted_at is None:
+            note.update("Not routed yet: the report has not been submitted.")
+        else:
+            note.update("No recipient: the routing rules named no one for this report.")
 
     def show_routing(self, deliveries: list[DeliveryPublic]) -> None:
         table = self.query_one("#routing-table", DataTable)
@@ -207,7 +231,7 @@ class ReportDetailScreen(SenScreen[None]):
         return self.report is not None and needed in self.report.allowed_actions
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.dismiss(self.report_id if self.sent_here else None)
 
     def action_reload(self) -> None:
         self.load()
@@ -224,7 +248,8 @@ class ReportDetailScreen(SenScreen[None]):
             form = ReportFormScreen(self.session, spec, self.report, mode=mode)
             self.app.push_screen(form, callback=self.form_closed)
 
-    def form_closed(self, _: None) -> None:
+    def form_closed(self, sent: ReportPublic | None) -> None:
+        self.sent_here = self.sent_here or sent is not None
         self.load()  # saved, sent or amended there: show it as it is now
 
     @work(exclusive=True, group="act", exit_on_error=False)
@@ -251,6 +276,10 @@ class ReportDetailScreen(SenScreen[None]):
         if done is not None:
             verb = "Approved: submitted and routed" if approve else "Returned to the author"
             self.notify(f"{verb}.", title=report.id, markup=False)
+            # Read it again rather than keep showing the decision's answer: a reviewer who
+            # returned it may no longer read it (back in its author's drafts, SPEC §1), and
+            # its versions and routing would then be refused.
+            self.load()
 
     @work(exclusive=True, group="act", exit_on_error=False)
     async def action_acknowledge(self) -> None:

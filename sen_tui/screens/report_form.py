@@ -14,7 +14,7 @@ from typing import Any, Literal
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.widgets import Button, Footer, Input, Select, Static, TextArea
 
 from sen_tui.api import ApiError, ServerUnreachable
@@ -38,14 +38,19 @@ from shared.schemas import ReportPublic, ReportStart
 Mode = Literal["edit", "amend"]
 
 
-class ReportFormScreen(SenScreen[None]):
+class ReportFormScreen(SenScreen[ReportPublic | None]):
+    """Dismissed with the report once it has been sent or amended (the screen below shows
+    it), with None when closed."""
+
+    # "esc Close" first, as "esc Back" is on every other screen: at 80 columns the footer
+    # holds about six keys, and leaving must always be one of them.
     BINDINGS = [
+        Binding("escape", "close", "Close", id="form.close"),
         Binding("ctrl+s", "save", "Save draft", id="form.save"),
         Binding("ctrl+s", "amend", "Amend", id="form.amend"),
         Binding("ctrl+r", "send(True)", "Ask review", id="form.request_review"),
         Binding("ctrl+t", "send(False)", "Submit", id="form.submit"),
         Binding("ctrl+g", "recipients", "Recipients", id="form.recipients"),
-        Binding("escape", "close", "Close", id="form.close"),
     ]
 
     def __init__(
@@ -84,6 +89,15 @@ class ReportFormScreen(SenScreen[None]):
             self.report.marking if self.report else DEFAULT_MARKING, position="bottom"
         )
         yield Footer(compact=True)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        # The footer lists the focused widget's keys first (Textual's order). Here the form's
+        # own keys come first: a list entry's "Add entry" and "Remove entry", also written on
+        # their buttons, must not push "Close" or "Submit" off an 80-column footer.
+        bindings = super().active_bindings
+        own = {key: active for key, active in bindings.items() if active.node is self}
+        return own | bindings
 
     def _initial_status(self) -> str:
         if self.report is None:
@@ -303,7 +317,7 @@ class ReportFormScreen(SenScreen[None]):
         self.report = sent
         verb = "Sent for review" if review else "Submitted and routed"
         self.notify(f"{verb}.", title=sent.id, markup=False)
-        self.dismiss(None)
+        self.dismiss(sent)
 
     async def refresh_offered(self) -> None:
         """After a refusal, ask the server again how the draft may be sent (a rule may have
@@ -346,7 +360,7 @@ class ReportFormScreen(SenScreen[None]):
             return await self.refused(exc, payload, explicit=explicit, retry=again)
         self.saved_as(amended, payload)
         self.notify(f"Amended: version {amended.version}.", title=amended.id, markup=False)
-        self.dismiss(None)
+        self.dismiss(amended)
         return amended
 
     # ---- leaving --------------------------------------------------------------------

@@ -1,5 +1,9 @@
 """Search: free text over the titles and narratives of the reports the user may read,
-narrowed by type, status, priority and time of last change, one server page at a time."""
+narrowed by type, status, priority and time of last change, one server page at a time.
+
+Enter in the query runs the search and, once results are there, moves to them (up/down,
+Home/End, Enter opens one); with no result the cursor stays in the query to try other words.
+"""
 
 from datetime import datetime, timedelta
 
@@ -13,7 +17,8 @@ from sen_tui.formatting import words
 from sen_tui.screens.base import SenScreen
 from sen_tui.screens.report_detail import ReportDetailScreen
 from sen_tui.session import Session
-from sen_tui.widgets.queue_table import QueueTable
+from sen_tui.widgets.marking import MarkingBanner
+from sen_tui.widgets.queue_table import LATE_LEGEND, QueueTable
 from sen_tui.widgets.session_bar import SessionBar
 from sen_tui.widgets.text_inputs import TextInput
 from shared.enums import Priority, ReportStatus, ReportType
@@ -45,8 +50,10 @@ class SearchScreen(SenScreen[None]):
         self.session = session
         self.page_offset = 0
         self.page: Page[ReportSummary] | None = None
+        self.to_results = False  # move to the results once they are there (Enter in the query)
 
     def compose(self) -> ComposeResult:
+        yield MarkingBanner()  # the rows are report content
         yield SessionBar(self.session, title="Search")
         with Grid(id="search-bar"):
             yield TextInput(placeholder="Search titles and narratives", id="search-query")
@@ -62,6 +69,7 @@ class SearchScreen(SenScreen[None]):
             yield Select(CHANGED_WITHIN, prompt="Any time", id="search-time")
         yield QueueTable()
         yield Static(HINT, id="search-summary")
+        yield MarkingBanner(position="bottom")
         yield Footer(compact=True)
 
     def _type_options(self) -> list[tuple[str, str]]:
@@ -94,6 +102,9 @@ class SearchScreen(SenScreen[None]):
         self.page = page
         table = self.query_one(QueueTable)
         table.show([QueueItem.model_validate(item.model_dump()) for item in page.items])
+        if self.to_results and page.items:
+            table.focus()
+        self.to_results = False
         self.show_summary()
         self.refresh_bindings()
 
@@ -108,21 +119,23 @@ class SearchScreen(SenScreen[None]):
             first, last = self.page_offset + 1, self.page_offset + len(page.items)
             pages = max(1, -(-total // page.limit))
             number = self.page_offset // page.limit + 1
-            text = f"{first}-{last} of {total} · page {number}/{pages}"
+            # Found reports are not deliveries (no unread mark): only the late flag shows.
+            text = f"{first}-{last} of {total} · page {number}/{pages} · {LATE_LEGEND}"
         self.query_one("#search-summary", Static).update(text)
 
     def start_search(self) -> None:
         self.page_offset = 0
         self.search()
 
-    @on(Input.Submitted, "#search-query")
-    def query_submitted(self) -> None:
-        self.start_search()
-        self.query_one(QueueTable).focus()
-
     @on(Select.Changed)
     def filter_changed(self) -> None:
+        self.to_results = False  # a filter picked after Enter: stay in the filters
         self.start_search()  # a filter alone is a search: "every LEARA of the last week"
+
+    @on(Input.Submitted, "#search-query")
+    def query_submitted(self) -> None:
+        self.to_results = True
+        self.start_search()
 
     # ---- actions --------------------------------------------------------------------
 

@@ -1,10 +1,14 @@
 """A queue page as a table: one row per report, unread rows marked, priorities coloured.
 
 Only the page on screen is in the table (DataTable slows down with very many rows); the
-server pages the rest.
+server pages the rest. The marks are the server's (delivery state, ``updated``, ``late``):
+the table only draws them, and LEGEND says what each means.
 """
 
+from typing import ClassVar
+
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.events import Resize
 from textual.widgets import DataTable
@@ -20,7 +24,10 @@ _PRIORITY_LABELS = {Priority.FLASH: "FLASH", Priority.PRIORITY: "PRIO", Priority
 
 UPDATED_MARK = "↻"
 DELIVERY_MARKS = {DeliveryState.NEW: "●", DeliveryState.ACKNOWLEDGED: "✓"}
-LEGEND = "● unread  ↻ updated  ✓ acknowledged"
+LATE_MARK = "*"  # after the status of a report the server flags late (an SIR, SPEC §3)
+LATE_LEGEND = f"{LATE_MARK} late"
+# One line with a queue's counts at 80 columns: single spaces between the marks.
+LEGEND = f"● unread ↻ updated ✓ acknowledged {LATE_LEGEND}"
 
 
 def row_mark(item: QueueItem) -> str:
@@ -32,6 +39,13 @@ def row_mark(item: QueueItem) -> str:
 
 
 class QueueTable(DataTable[Text]):
+    # A row table scrolls nowhere sideways: Home and End go to the first and the last row of
+    # the page, as they do in any list (DataTable's own Home/End move between columns).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "scroll_top", "First row", id="queue.first_row", show=False),
+        Binding("end", "scroll_bottom", "Last row", id="queue.last_row", show=False),
+    ]
+
     def __init__(self) -> None:
         super().__init__(id="queue-table", cursor_type="row", zebra_stripes=False)
         self.items: list[QueueItem] = []
@@ -49,9 +63,10 @@ class QueueTable(DataTable[Text]):
         report_id = self.current_report_id
         return next((i for i in self.items if i.id == report_id), None)
 
-    def show(self, items: list[QueueItem]) -> None:
-        """Replace the rows, keeping the cursor on the same report where it still is."""
-        keep = self.current_report_id
+    def show(self, items: list[QueueItem], *, cursor_on: str | None = None) -> None:
+        """Replace the rows, keeping the cursor on the same report where it still is (or
+        putting it on ``cursor_on`` when that report is among them)."""
+        keep = cursor_on if cursor_on in {i.id for i in items} else self.current_report_id
         self.items = items
         self._rebuild(keep)
 
@@ -99,7 +114,7 @@ class QueueTable(DataTable[Text]):
             if len(item.title) <= self._title_width
             else (item.title[: self._title_width - 1] + "…")
         )
-        status = words(item.status) + ("*" if item.late else "")
+        status = words(item.status) + (LATE_MARK if item.late else "")
         return [
             Text(row_mark(item), style="bold cyan"),
             Text(item.id, style=f"{base} {flagged}".strip()),

@@ -82,6 +82,19 @@ def text_of(app: Any, selector: str) -> str:
     return console.export_text()
 
 
+def screen_lines(app: Any) -> list[str]:
+    """The terminal as the user reads it, one string per line, styles dropped: what a
+    snapshot would show (a dialog over the dimmed screen below it included), as text."""
+    width, height = app.size
+    console = Console(
+        width=width, height=height, file=io.StringIO(), record=True, legacy_windows=False
+    )
+    # The picture Textual's own export_screenshot takes, without writing it anywhere.
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    console.print(update)
+    return console.export_text().splitlines()
+
+
 def notified(app: Any, message: str) -> bool:
     """Whether a notification saying ``message`` is showing (Textual keeps them here)."""
     return any(message in n.message for n in app._notifications)
@@ -225,11 +238,6 @@ class Api:
     async def set_review_rule(self, report_type: str, policy: str) -> Any:
         """As the administrator: a type's review rule in the database."""
         return await self.call("admin", "PUT", f"/admin/review-rules/{report_type}", json=policy)
-
-
-def screen_lines(app: Any) -> list[str]:
-    """What the terminal shows, line by line, as a person reads it (no styles)."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
 
 
 def shows_in_full(app: Any, sentence: str) -> bool:
