@@ -1,6 +1,6 @@
 """Every benchmark in one run of a few minutes, and the summary table in bench/README.md.
 
-    uv run python -m bench [--only http sqlite queues audit demo tui] [--no-write]
+    uv run python -m bench [--only http sqlite queues audit demo tui fanout] [--no-write]
 
 Each benchmark runs shorter (and on less data) than its script's defaults, which remain
 the way to a full run (bench/README.md, "Running"); what was shortened is written under
@@ -31,6 +31,7 @@ from bench.summary import NO_TARGET, Row, X, block, rewrite_readme, times
 
 if TYPE_CHECKING:
     from bench.audit_verify import Timing as AuditTiming
+    from bench.live_fanout import FanoutRun
     from bench.queue_pages import Case as QueueCase
     from bench.queue_pages import Timing as QueueTiming
 
@@ -46,6 +47,10 @@ QUEUE_REPEAT = 10  # [20] timed requests per case
 QUEUE_PAGES = 100  # [100] the deep page
 AUDIT_RECORDS = 100_000  # [300,000]
 AUDIT_REPEAT = 1  # [3]
+FANOUT_STREAMS = 300  # [300] streams open when the report is submitted
+FANOUT_RSS_STREAMS = 500  # [500]
+FANOUT_REPORTS = 30  # [300] seeded demo reports: the queues' size, which must not matter
+FANOUT_BACKENDS = ("sqlite", "postgres")  # [both]
 
 # Issue 9, "Must show".
 AUDITED_GET_RATIO, AUDITED_GET_P99_MS = 0.3, 100.0
@@ -57,10 +62,9 @@ AUDIT_VERIFY_PER_S = 200_000
 BACKENDS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 
 NOT_MEASURED = (
-    'Not measured by `bench/` (issue 9\'s other "Must show" items): one report to 300 '
-    "streaming clients within 1 s p99 with O(1) audited reads per client, server RSS with "
-    "500 streams ≤ 200 MB, client cold start to the first queue paint ≤ 1 s, client RSS "
-    "≤ 150 MB. Crash safety under group commit is a test "
+    'Not measured by `bench/` (issue 9\'s other "Must show" items): client cold start to '
+    "the first queue paint ≤ 1 s, client RSS ≤ 150 MB. Crash safety under group commit is a "
+    "test "
     "(`tests/e2e/test_crash_safety.py`), not a figure."
 )
 
@@ -339,6 +343,117 @@ def run_tui() -> Outcome:
     return Outcome(rows, [])
 
 
+# ---- live fan-out ----------------------------------------------------------------------
+
+
+def run_fanout() -> Outcome:
+    from bench import live_fanout
+
+    with tempfile.TemporaryDirectory(prefix="sen-bench-all-fanout-") as work:
+        runs = live_fanout.measure(
+            Path(work),
+            streams=FANOUT_STREAMS,
+            rss_streams=FANOUT_RSS_STREAMS,
+            reports=FANOUT_REPORTS,
+            backends=FANOUT_BACKENDS,
+        )
+    print(live_fanout.tables(runs), flush=True)
+    rows: list[Row] = []
+    notes: list[str] = []
+    for run in runs:
+        rows += _fanout_rows(run)
+        notes += _fanout_notes(run)
+    return Outcome(rows, notes)
+
+
+def _fanout_rows(run: "FanoutRun") -> list[Row]:
+    from bench import live_fanout
+
+    (base,) = run.baseline.deliveries
+    baseline = (
+        f"bare SSE broadcast to {base.streams} streams: p50 {ms(base.cut(50))}, "
+        f"p99 {ms(base.cut(99))}"
+    )
+    target_ms = live_fanout.P99_TARGET_MS
+    rows = []
+    for d in run.sen.deliveries:
+        sen = (
+            f"p50 {ms(d.cut(50))}, p99 {ms(d.cut(99))}, max {ms(max(d.latencies_ms))}; "
+            f"{d.received} of {d.expected} readers' streams"
+            if d.latencies_ms
+            else f"none of {d.expected} readers' streams"
+        )
+        if d.late or d.unexpected:
+            sen += f" ({d.late} late, {d.unexpected} streams that may not read it)"
+        if d.with_row != d.received:
+            sen += f", {d.received - d.with_row} without their queue row"
+        sen += f"; the submit itself answered in {ms(d.send_ms)}"
+        rows.append(
+            Row(
+                f"{run.backend}: one {d.label} while {d.streams} streams are open "
+                f"({len(live_fanout.ACCOUNTS)} demo accounts, every role), submit → event "
+                "decoded on each reader's stream",
+                sen,
+                baseline,
+                times(d.cut(99) / base.cut(99))
+                if d.latencies_ms and base.latencies_ms
+                else NO_TARGET,
+                f"p99 ≤ {target_ms / 1000:.0f} s, on every stream that may see it",
+                d.all_in and d.with_row == d.received and d.cut(99) <= target_ms,
+            )
+        )
+    pushed = " · ".join(
+        f"{d.label.split()[0]} {a.pushed / a.receivers if a.receivers else 0:.2f} "
+        f"({a.pushed} for {a.receivers} streams)"
+        for d, a in zip(run.sen.deliveries, run.sen.audits, strict=True)
+    )
+    others = max(a.others for a in run.sen.audits)
+    rows.append(
+        Row(
+            f"{run.backend}: audit records written for that event, per stream that received "
+            f"it ({FANOUT_REPORTS} demo reports in the queues)",
+            f"queue.row_pushed: {pushed}; other records: at most {others} per submit",
+            "(the bare app audits nothing)",
+            NO_TARGET,
+            "O(1) per client, not O(queue size)",
+            all(
+                a.pushed == a.receivers and a.others <= live_fanout.OTHER_RECORDS_MAX
+                for a in run.sen.audits
+            ),
+        )
+    )
+    sen_side, base_side = run.sen, run.baseline
+    rows.append(
+        Row(
+            f"{run.backend}: server RSS with {sen_side.rss_streams} open streams (with 0 streams)",
+            f"{live_fanout.mb(sen_side.rss_open)} ({live_fanout.mb(sen_side.rss_idle)})",
+            f"bare app: {live_fanout.mb(base_side.rss_open)} "
+            f"({live_fanout.mb(base_side.rss_idle)})",
+            times(sen_side.rss_open / base_side.rss_open),
+            f"≤ {live_fanout.RSS_TARGET_BYTES / 1e6:.0f} MB",
+            sen_side.rss_open <= live_fanout.RSS_TARGET_BYTES and not sen_side.failed_streams,
+        )
+    )
+    return rows
+
+
+def _fanout_notes(run: "FanoutRun") -> list[str]:
+    notes = [f"Live fan-out on {run.backend}: {note}" for note in run.sen.notes]
+    for side in (run.baseline, run.sen):
+        if side.failed_streams:
+            notes.append(
+                f"Live fan-out on {run.backend}, {side.server}: {len(side.failed_streams)} "
+                f"streams failed; first: {_gist(side.failed_streams[0])}"
+            )
+        if side.log_problems:
+            notes.append(
+                f"Live fan-out on {run.backend}, {side.server}'s log: "
+                f"{len(side.log_problems)} warning or error lines; first: "
+                f"{_gist(side.log_problems[0])}"
+            )
+    return notes
+
+
 BENCHES = [
     Bench(
         "http",
@@ -371,6 +486,12 @@ BENCHES = [
         "client responsiveness (`bench/tui_responsiveness.py`)",
         f"{TUI_REPEAT} run [3]",
         run_tui,
+    ),
+    Bench(
+        "fanout",
+        "live fan-out (`bench/live_fanout.py`)",
+        f"{FANOUT_REPORTS} seeded reports [300]",
+        run_fanout,
     ),
 ]
 

@@ -16,19 +16,28 @@ ceiling for what SEN does on the same machine, in the same run:
   named by the DSN in ``SEN_BENCH_INSERT_POSTGRES``.
 
 An insert endpoint whose variable is unset answers 503.
+
+- ``GET /fanout/stream``: server-sent events, as SEN's ``/api/v1/events`` sends them
+  (Litestar's ``ServerSentEvent``, a ``connected`` comment first, a ``ping`` comment after
+  15 s of silence), each stream waiting on one ``asyncio.Event``;
+- ``POST /fanout/publish``: the request's JSON sent to every open stream (the event is
+  set, and replaced for the next publish). Nothing is checked, stored or audited: the floor
+  under SEN's fan-out of one event to many readers (bench/live_fanout.py).
 """
 
+import asyncio
 import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiosqlite
 import asyncpg
 from litestar import Litestar, get, post
 from litestar.exceptions import HTTPException
+from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 SQLITE_ENV = "SEN_BENCH_INSERT_SQLITE"
 POSTGRES_ENV = "SEN_BENCH_INSERT_POSTGRES"
@@ -51,6 +60,22 @@ class Stores:
 
 
 STORES = Stores()
+
+HEARTBEAT_SECONDS = 15.0  # as sen_server.events.stream
+
+
+@dataclass
+class Broadcast:
+    """The last payload published, its number, and the event its waiters wait on (replaced
+    at each publish, so that a stream arriving later waits for the next one)."""
+
+    payload: str = ""
+    number: int = 0
+    published: asyncio.Event = field(default_factory=asyncio.Event)
+    streams: int = 0  # open now
+
+
+BROADCAST = Broadcast()
 
 
 @asynccontextmanager
@@ -94,9 +119,43 @@ async def insert_postgres(data: dict[str, Any]) -> dict[str, int]:
     return {"id": int(row_id)}
 
 
+async def _follow_broadcast() -> AsyncIterator[ServerSentEventMessage]:
+    # The same first message as SEN's stream: the load generator counts a stream as open
+    # when it arrives.
+    yield ServerSentEventMessage(data=None, comment="connected", retry=2000, id=BROADCAST.number)
+    seen = BROADCAST.number
+    BROADCAST.streams += 1
+    try:
+        while True:
+            if BROADCAST.number == seen:
+                try:
+                    await asyncio.wait_for(BROADCAST.published.wait(), HEARTBEAT_SECONDS)
+                except TimeoutError:
+                    yield ServerSentEventMessage(data=None, comment="ping")
+                    continue
+            seen = BROADCAST.number
+            yield ServerSentEventMessage(data=BROADCAST.payload, event="broadcast", id=seen)
+    finally:
+        BROADCAST.streams -= 1
+
+
+@get("/fanout/stream", sync_to_thread=False)
+def fanout_stream() -> ServerSentEvent:
+    return ServerSentEvent(_follow_broadcast())
+
+
+@post("/fanout/publish")
+async def fanout_publish(data: dict[str, Any]) -> dict[str, int]:
+    BROADCAST.payload = json.dumps(data)
+    BROADCAST.number += 1
+    published, BROADCAST.published = BROADCAST.published, asyncio.Event()
+    published.set()
+    return {"number": BROADCAST.number, "streams": BROADCAST.streams}
+
+
 def create_app() -> Litestar:
     return Litestar(
-        route_handlers=[healthz, insert_sqlite, insert_postgres],
+        route_handlers=[healthz, insert_sqlite, insert_postgres, fanout_stream, fanout_publish],
         lifespan=[lifespan],
         openapi_config=None,
         debug=False,

@@ -5,6 +5,7 @@ tests. Every process started here is stopped by the ``running`` context manager,
 happens in between.
 """
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -77,3 +78,27 @@ def login(base_url: str, username: str, password: str = DEMO_PASSWORD) -> str:
             )
             ack.raise_for_status()
     return token
+
+
+def _pid(server: ServerProcess) -> int:
+    if server.process is None:
+        raise RuntimeError(f"{server.name} is not running")
+    return server.process.pid
+
+
+def cpu_seconds(server: ServerProcess) -> float:
+    """CPU time the server process has used so far (user + system)."""
+    stat = Path(f"/proc/{_pid(server)}/stat").read_text()
+    fields = stat[stat.rfind(")") + 2 :].split()  # the name in brackets may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_bytes(server: ServerProcess) -> int:
+    """Resident memory of the server process itself (VmRSS). ServerProcess starts the
+    interpreter directly (no `uv run` wrapper in between), and `sen-server serve` runs one
+    uvicorn process, so this pid is the process that holds the streams."""
+    status = Path(f"/proc/{_pid(server)}/status").read_text()
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024  # the kernel reports kB (KiB)
+    raise RuntimeError(f"no VmRSS for {server.name} (pid {_pid(server)})")
