@@ -1,6 +1,6 @@
 """Every benchmark in one run of a few minutes, and the summary table in bench/README.md.
 
-    uv run python -m bench [--only http sqlite queues audit demo tui fanout] [--no-write]
+    uv run python -m bench [--only http sqlite queues audit demo tui client fanout] [--no-write]
 
 Each benchmark runs shorter (and on less data) than its script's defaults, which remain
 the way to a full run (bench/README.md, "Running"); what was shortened is written under
@@ -47,6 +47,8 @@ QUEUE_REPEAT = 10  # [20] timed requests per case
 QUEUE_PAGES = 100  # [100] the deep page
 AUDIT_RECORDS = 100_000  # [300,000]
 AUDIT_REPEAT = 1  # [3]
+CLIENT_REPEAT = 1  # [3]
+CLIENT_REPORTS = 100  # [300]
 FANOUT_STREAMS = 300  # [300] streams open when the report is submitted
 FANOUT_RSS_STREAMS = 500  # [500]
 FANOUT_REPORTS = 30  # [300] seeded demo reports: the queues' size, which must not matter
@@ -58,14 +60,15 @@ CREATE_SUBMIT_RATIO = 0.2
 DEMO_LIST_SECONDS = 5.0
 QUEUE_PAGE_P95_MS = 30.0
 AUDIT_VERIFY_PER_S = 200_000
+CLIENT_LOGIN_SECONDS = 1.0
+CLIENT_RSS_MB = 150.0
 
 BACKENDS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
 
 NOT_MEASURED = (
-    'Not measured by `bench/` (issue 9\'s other "Must show" items): client cold start to '
-    "the first queue paint ≤ 1 s, client RSS ≤ 150 MB. Crash safety under group commit is a "
-    "test "
-    "(`tests/e2e/test_crash_safety.py`), not a figure."
+    "Crash safety under group commit is a test (`tests/e2e/test_crash_safety.py`), not a "
+    "figure; the login-flood figure is `bench/login_flood.py` (run alone: it floods the "
+    "machine)."
 )
 
 
@@ -343,6 +346,40 @@ def run_tui() -> Outcome:
     return Outcome(rows, [])
 
 
+def run_client() -> Outcome:
+    from bench import client_start
+
+    figures = client_start.measure(repeat=CLIENT_REPEAT, reports=CLIENT_REPORTS)
+    print(client_start.table(figures), flush=True)
+    by_key = {f.key: f for f in figures}
+    cold, login, rss = by_key["cold"], by_key["login"], by_key["rss"]
+    rows = [
+        Row(
+            "client: `uv run sen` in tmux → login form",
+            f"{cold.median():.2f} s",
+            f"{cold.baseline_label}: {cold.base_median():.2f} s",
+            times(cold.median() / cold.base_median()),
+        ),
+        Row(
+            "client: login (Enter) → first queue painted (iroc.watch)",
+            f"{login.median():.2f} s",
+            f"{login.baseline_label}: {login.base_median():.2f} s",
+            times(login.median() / login.base_median()),
+            f"≤ {CLIENT_LOGIN_SECONDS:.0f} s",
+            login.median() <= CLIENT_LOGIN_SECONDS,
+        ),
+        Row(
+            "client: RSS with the queue on screen",
+            f"{rss.median():.0f} MB",
+            f"{rss.baseline_label}: {rss.base_median():.0f} MB",
+            times(rss.median() / rss.base_median()),
+            f"≤ {CLIENT_RSS_MB:.0f} MB",
+            rss.median() <= CLIENT_RSS_MB,
+        ),
+    ]
+    return Outcome(rows, [])
+
+
 # ---- live fan-out ----------------------------------------------------------------------
 
 
@@ -486,6 +523,12 @@ BENCHES = [
         "client responsiveness (`bench/tui_responsiveness.py`)",
         f"{TUI_REPEAT} run [3]",
         run_tui,
+    ),
+    Bench(
+        "client",
+        "client start (`bench/client_start.py`)",
+        f"{CLIENT_REPEAT} run [3], {CLIENT_REPORTS} seeded reports [300]",
+        run_client,
     ),
     Bench(
         "fanout",
