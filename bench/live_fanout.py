@@ -302,7 +302,7 @@ async def _submit(
     t0 = time.monotonic()
     submitted = await http.post(
         f"/api/v1/reports/{report['id']}/submit",
-        json={"base_version": report["version"]},
+        json={"base_revision": report["revision"]},
         headers=headers,
     )
     send_ms = (time.monotonic() - t0) * 1000
