@@ -61,6 +61,7 @@ DEMO_LIST_SECONDS = 5.0
 QUEUE_PAGE_P95_MS = 30.0
 AUDIT_VERIFY_PER_S = 200_000
 CLIENT_LOGIN_SECONDS = 1.0
+PUSHED_PER_CLIENT_MAX = 1.1
 CLIENT_RSS_MB = 150.0
 
 BACKENDS = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
@@ -454,7 +455,10 @@ def _fanout_rows(run: "FanoutRun") -> list[Row]:
             NO_TARGET,
             "O(1) per client, not O(queue size)",
             all(
-                a.pushed == a.receivers and a.others <= live_fanout.OTHER_RECORDS_MAX
+                # About one record per receiving client, however many rows the queues
+                # hold: a stream that reconnects and replays the event writes a second.
+                a.pushed <= PUSHED_PER_CLIENT_MAX * a.receivers
+                and a.others <= live_fanout.OTHER_RECORDS_MAX
                 for a in run.sen.audits
             ),
         )
