@@ -30,7 +30,9 @@ class StreamedEvent(BaseModel):
     data: str = Field(
         description=(
             "The event as JSON: id, kind, object_type, object_id, report_id, report_type, "
-            "priority, title, actor, at (shared.schemas.EventPublic)."
+            "priority, title, actor, at, and for a report event its queue row as the reader's "
+            "queues show it (row) and which of the reader's queues hold it now, with its sort "
+            "key there (queues) (shared.schemas.EventPublic)."
         ),
         json_schema_extra={"contentMediaType": "application/json"},
     )
