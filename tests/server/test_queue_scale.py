@@ -106,7 +106,8 @@ def _rows(users: dict[str, int], offices: dict[str, int | None], now: datetime) 
             "id": report_id,
             "type": report_type,
             "status": status,
-            "version": 2 if published else 1,
+            "version": 1,  # sending makes no new version; it is a write (a revision)
+            "revision": 2 if published else 1,
             "title": f"Bulk {report_type} {n}",
             "marking": "LAW ENFORCEMENT SENSITIVE",
             "priority": "flash" if report_type == "SPOT" else "routine",
