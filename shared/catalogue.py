@@ -95,6 +95,20 @@ def _contact(name: str, label: str, help: str, **extra: object) -> FieldSpec:
     return group(name, label, help, CONTACT, section="Contacts", **extra)
 
 
+def _own_contacts(name: str, label: str) -> list[FieldSpec]:
+    """The reporter's contact block and their supervisor's: a new report takes both from
+    the profiles (SPEC §1)."""
+    return [
+        _contact(name, label, "Who is reporting.", required=True, prefill=Prefill.AUTHOR),
+        _contact(
+            "supervisor_contact",
+            "Supervisor",
+            f"The {label.lower()}'s supervisor.",
+            prefill=Prefill.SUPERVISOR,
+        ),
+    ]
+
+
 # ---- SIR and OPPRED -----------------------------------------------------------------
 
 
@@ -141,19 +155,7 @@ def _incident_fields(persons: list[FieldSpec]) -> list[FieldSpec]:
             required=True,
             section="Narrative",
         ),
-        _contact(
-            "reporting_contact",
-            "Reporting official",
-            "Who is reporting.",
-            required=True,
-            prefill=Prefill.AUTHOR,
-        ),
-        _contact(
-            "supervisor_contact",
-            "Supervisor",
-            "The reporting official's supervisor.",
-            prefill=Prefill.SUPERVISOR,
-        ),
+        *_own_contacts("reporting_contact", "Reporting official"),
         _contact("action_officer_contact", "Action officer", "Official who acts on the report."),
         list_of(
             "other_le_notified",
@@ -394,19 +396,7 @@ SPOT = ReportTypeSpec(
             required=True,
             section="Threat",
         ),
-        _contact(
-            "reporting_officer",
-            "Reporting officer",
-            "Who is reporting.",
-            required=True,
-            prefill=Prefill.AUTHOR,
-        ),
-        _contact(
-            "supervisor_contact",
-            "Supervisor",
-            "The reporting officer's supervisor.",
-            prefill=Prefill.SUPERVISOR,
-        ),
+        *_own_contacts("reporting_officer", "Reporting officer"),
         list_of(
             "government_contacts",
             "Government points of contact",
@@ -531,19 +521,7 @@ ERO_LEAD = ReportTypeSpec(
             required=True,
             section="Narrative",
         ),
-        _contact(
-            "reporting_contact",
-            "Reporting officer",
-            "Who is reporting.",
-            required=True,
-            prefill=Prefill.AUTHOR,
-        ),
-        _contact(
-            "supervisor_contact",
-            "Supervisor",
-            "The reporting officer's supervisor.",
-            prefill=Prefill.SUPERVISOR,
-        ),
+        *_own_contacts("reporting_contact", "Reporting officer"),
     ],
 )
 
