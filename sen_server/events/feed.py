@@ -44,12 +44,16 @@ class FedEvent:
     row: ReportRow | None
 
 
-async def read_fed_events(session: AsyncSession, after: int, limit: int = 500) -> list[FedEvent]:
-    """Events after ``after`` with their reports' rows: three statements."""
-    events = await events_after(session, after, limit)
+async def with_rows(session: AsyncSession, events: list[Event]) -> list[FedEvent]:
+    """The events with the rows of the reports they are about: two statements."""
     report_ids = [e.object_id for e in events if e.object_type == ObjectType.REPORT and e.object_id]
     rows = await load_rows(session, report_ids)
     return [FedEvent(e, rows.get(e.object_id or "")) for e in events]
+
+
+async def read_fed_events(session: AsyncSession, after: int, limit: int = 500) -> list[FedEvent]:
+    """Events after ``after`` with their reports' rows: three statements."""
+    return await with_rows(session, await events_after(session, after, limit))
 
 
 class EventFeed:

@@ -16,13 +16,12 @@ from datetime import UTC, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from sen_server.events.feed import FedEvent
+from sen_server.events.feed import FedEvent, with_rows
 from sen_server.events.store import event_public
 from sen_server.models import Event
 from sen_server.principal import Caller
 from sen_server.queues.live import placement
 from sen_server.reports import policy
-from sen_server.reports.rows import load_rows
 from shared.enums import EventKind, ObjectType
 from shared.schemas import EventPublic, QueuePlacement
 
@@ -68,7 +67,5 @@ def shown_to(reader: Reader, fed: FedEvent, now: datetime) -> EventPublic | None
 async def visible_events(session: AsyncSession, caller: Caller, events: list[Event]) -> list[Event]:
     """Of these events, the ones ``caller`` may see (for callers outside a stream)."""
     reader = await Reader.load(session, caller)
-    ids = [e.object_id for e in events if e.object_type == ObjectType.REPORT and e.object_id]
-    rows = await load_rows(session, ids)
     now = datetime.now(UTC)  # only the queues' windows depend on it, not who sees what
-    return [e for e in events if shown_to(reader, FedEvent(e, rows.get(e.object_id or "")), now)]
+    return [fed.event for fed in await with_rows(session, events) if shown_to(reader, fed, now)]

@@ -277,7 +277,8 @@ async def readable_report(session: AsyncSession, caller: Caller, report_id: str)
 
 
 async def readable_report_ids(session: AsyncSession, caller: Caller, ids: set[str]) -> set[str]:
-    """Of these report ids, the ones the caller may read (live events, for one)."""
+    """Of these report ids, the ones the caller may read, asked of the database (the live
+    stream asks ``admits`` of rows instead; tests hold the two to the same answers)."""
     if not ids:
         return set()
     facts = await reader_facts(session, caller)

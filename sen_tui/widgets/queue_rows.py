@@ -23,12 +23,12 @@ def apply_event(page: QueuePage, event: EventPublic, *, first_page: bool) -> lis
     row = event.row
     if row is None:
         return page.items
-    held = any(p.queue == page.queue for p in event.queues)
+    placed = next((p for p in event.queues if p.queue == page.queue), None)
     rows = [item for item in page.items if item.id != row.id]
     shown = len(rows) != len(page.items)
-    if not held or not (shown or first_page):
+    if placed is None or not (shown or first_page):
         return rows if shown else page.items
-    key = _key(row, page.order_by)
+    key = (placed.key, row.id)  # where the server puts it in this queue
     at = next(
         (n for n, item in enumerate(rows) if _key(item, page.order_by) < key),
         len(rows),
