@@ -320,11 +320,10 @@ async def _audit_count(
 ) -> AuditCount:
     """The records with seq in (seq_before, seq_after], by action, newest first."""
     by_action: dict[str, int] = {}
-    pushed, offset = 0, 0
+    pushed = 0
+    params: dict[str, Any] = {"limit": 500}
     while True:
-        page = await http.get(
-            "/api/v1/audit", params={"limit": 500, "offset": offset}, headers=_bearer(auditor)
-        )
+        page = await http.get("/api/v1/audit", params=params, headers=_bearer(auditor))
         page.raise_for_status()
         body = page.json()
         for record in body["items"]:
@@ -336,9 +335,9 @@ async def _audit_count(
             if record["action"] == AuditAction.QUEUE_ROW_PUSHED and record["object_id"] == sent.key:
                 pushed += 1
         oldest = body["items"][-1]["seq"] if body["items"] else 0
-        if body["next_offset"] is None or oldest <= sent.seq_before:
+        if body["next_cursor"] is None or oldest <= sent.seq_before:
             return AuditCount(pushed, receivers, by_action)
-        offset = body["next_offset"]
+        params["cursor"] = body["next_cursor"]
 
 
 async def _readers_of(http: httpx.AsyncClient, tokens: dict[str, str], report_id: str) -> set[str]:

@@ -11,6 +11,7 @@ from litestar.datastructures import State
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from sen_server.accounts.controller import DirectoryController
+from sen_server.admin.controller import OfficeAdminController, UserAdminController
 from sen_server.audit.controller import AuditController
 from sen_server.auth.controller import AuthController
 from sen_server.events.bus import PostgresListener, asyncpg_dsn
@@ -20,13 +21,23 @@ from sen_server.http.errors import EXCEPTION_HANDLERS
 from sen_server.http.headers import allow_header_middleware, security_headers_middleware
 from sen_server.http.openapi import StrictModelSchemaPlugin, error_responses, openapi_config
 from sen_server.http.request_guard import request_guard_middleware
+from sen_server.intel.controller import (
+    AgencyController,
+    DisclosureController,
+    LeadController,
+    ProductController,
+)
 from sen_server.jobs.registry import JobRegistry
 from sen_server.jobs.schedule import server_jobs
+from sen_server.news.controller import NewsController, ReportCoverageController
 from sen_server.queues.controller import QueueController
 from sen_server.reports.controller import ReportController, ReportTypesController
+from sen_server.retention.controller import LegalHoldController
 from sen_server.routing.controller import FollowUpController, WorkflowRulesController
 from sen_server.runtime import Clock, Runtime
 from sen_server.settings import ServerSettings
+from sen_server.stats.controller import StatsController
+from sen_server.summaries.controller import DistributionListController, SummaryController
 
 log = logging.getLogger("sen.server")
 
@@ -105,6 +116,18 @@ def create_app(
             WorkflowRulesController,
             DirectoryController,
             AuditController,
+            SummaryController,
+            DistributionListController,
+            NewsController,
+            ReportCoverageController,
+            LeadController,
+            ProductController,
+            DisclosureController,
+            AgencyController,
+            LegalHoldController,
+            UserAdminController,
+            OfficeAdminController,
+            StatsController,
         ],
         dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,

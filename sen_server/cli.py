@@ -292,7 +292,16 @@ def cmd_demo_data(args: argparse.Namespace, settings: ServerSettings) -> int:
     return 0
 
 
-def cmd_audit_verify(_: argparse.Namespace, settings: ServerSettings) -> int:
+def cmd_audit_verify(args: argparse.Namespace, settings: ServerSettings) -> int:
+    from sen_server.audit.anchors import BadAnchorsFile, read_anchors
+
+    path: Path | None = args.anchors or settings.audit_anchors_file
+    try:
+        anchors = list(read_anchors(path)) if path is not None else []
+    except (OSError, BadAnchorsFile) as exc:
+        print(f"cannot read the anchors file: {exc}", file=sys.stderr)
+        return 2
+
     async def work() -> Any:
         runtime = Runtime.build(settings)
         try:
@@ -300,14 +309,21 @@ def cmd_audit_verify(_: argparse.Namespace, settings: ServerSettings) -> int:
             # write lock (and so stopping a live server's writes) for the whole check.
             async with runtime.read_sessions() as session:
                 return await verify_chain(
-                    session, runtime.signer, checkpoint_every=settings.audit_checkpoint_every
+                    session,
+                    runtime.signer,
+                    checkpoint_every=settings.audit_checkpoint_every,
+                    anchors=anchors,
                 )
         finally:
             await runtime.engine.dispose()
 
     result = asyncio.run(work())
     if result.ok:
-        print(f"audit chain OK: {result.records} records, {result.checkpoints} signed checkpoints")
+        anchored = f", {result.anchors} anchors matched" if path is not None else ""
+        print(
+            f"audit chain OK: {result.records} records, {result.checkpoints} signed "
+            f"checkpoints{anchored}"
+        )
         return 0
     print(f"audit chain BROKEN at record {result.first_bad_seq}: {result.problem}")
     return 1
@@ -318,7 +334,9 @@ def cmd_audit_checkpoint(_: argparse.Namespace, settings: ServerSettings) -> int
         runtime = Runtime.build(settings)
         try:
             async with runtime.sessions() as session, session.begin():
-                return await checkpoint_head(session, runtime.signer, runtime.now())
+                return await checkpoint_head(
+                    session, runtime.signer, runtime.now(), settings.audit_checkpoint_every
+                )
         finally:
             await runtime.engine.dispose()
 
@@ -413,15 +431,23 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo_data)
 
     audit = sub.add_parser("audit", help="audit log").add_subparsers(dest="audit", required=True)
-    audit.add_parser("verify", help="check every link and checkpoint").set_defaults(
-        func=cmd_audit_verify
+    verify = audit.add_parser("verify", help="check every link and checkpoint")
+    verify.add_argument(
+        "--anchors",
+        type=Path,
+        help="checkpoints copied outside the database (default: SEN_AUDIT_ANCHORS_FILE)",
     )
+    verify.set_defaults(func=cmd_audit_verify)
     audit.add_parser("checkpoint", help="sign the chain head now").set_defaults(
         func=cmd_audit_checkpoint
     )
     audit.add_parser(
         "match-term", help="list the searches for a suspected term (read from stdin)"
     ).set_defaults(func=cmd_audit_match_term)
+
+    from sen_server.retention.cli import add_parser as add_retention
+
+    add_retention(sub, _cli_actor)
     return parser
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+import sen_server.stats.rollup  # noqa: F401  (keeps the statistics rollup in step with report writes)
 from sen_server.settings import ServerSettings
 
 READ_ONLY_OPTION = "sen_read_only"

@@ -131,6 +131,7 @@ class Report(SQLModel, table=True):
     triage_status: str | None = Field(default=None, max_length=20)
     # Cited in an IROC summary (SPEC §5); the IROC queue marks such rows.
     summarised_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    summary_id: int | None = None  # the summary that cited it (sen_server.summaries)
     # Added by hand by the author: {"users": [usernames], "offices": [codes]}.
     recipients: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     body: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
@@ -194,6 +195,9 @@ class AuditCheckpoint(SQLModel, table=True):
     signature: str = Field(max_length=200)
     key_id: str = Field(max_length=64)
     created_at: datetime = Field(sa_column=utc_column())
+    # The writer's checkpoint interval when this one was signed (and signed with it), so
+    # that verification need not trust today's configuration. None: signed before 0013.
+    every: int | None = None
 
 
 class Delivery(SQLModel, table=True):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from sen_server.audit.anchors import FILE_KEY as ANCHORS_FILE_KEY
 from sen_server.audit.signing import CheckpointSigner
 from sen_server.db import create_engine, read_session_factory, session_factory
 from sen_server.events.bus import Wakeup
@@ -61,10 +62,13 @@ class Runtime:
     @classmethod
     def build(cls, settings: ServerSettings, clock: Clock | None = None) -> "Runtime":
         engine = create_engine(settings)
+        sessions = session_factory(engine)
+        if settings.audit_anchors_file is not None:
+            sessions.configure(info={ANCHORS_FILE_KEY: str(settings.audit_anchors_file)})
         return cls(
             settings=settings,
             engine=engine,
-            sessions=session_factory(engine),
+            sessions=sessions,
             read_sessions=read_session_factory(engine),
             signer=CheckpointSigner.load_or_create(settings.resolved_audit_key_file),
             clock=clock or system_clock,

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -47,6 +47,10 @@ class ServerSettings(BaseSettings):
     audit_checkpoint_seconds: int = 60
     """Also checkpoint the chain head at this interval while serving, if it moved."""
 
+    audit_anchors_file: Path | None = None
+    """Every signed checkpoint is also appended here (one JSON line each): keep it off the
+    database host, so that cutting the chain's tail is caught (`audit verify --anchors`)."""
+
     lockout_threshold: int = 3
     """Failed logons within lockout_window_minutes that lock the account."""
 
@@ -73,6 +77,26 @@ class ServerSettings(BaseSettings):
 
     sqlite_synchronous: str = "FULL"
     """FULL: an acknowledged write survives a power cut (ENGINEERING.md)."""
+
+    outbox_retry_seconds: float = 30.0
+    """First wait before an outbox message is tried again; doubles per try, at most an hour."""
+
+    smtp_host: str = ""
+    """SMTP server for IROC summaries. Empty: mail goes to the Maildir data_dir/mail-outbox."""
+
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    """Never logged (a SecretStr prints as asterisks)."""
+
+    smtp_starttls: bool = True
+    """Upgrade the connection with STARTTLS before authenticating (refuse if it can't)."""
+
+    smtp_ca_file: Path | None = None
+    """CA certificate(s) that sign the SMTP server's certificate (default: the system's)."""
+
+    smtp_from: str = "sen-iroc@example.gov"
+    """Sender address of summaries; its domain names the summaries' Message-IDs."""
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -131,8 +131,26 @@ class WorkspaceAction(StrEnum):
     NEW_REPORT = "new_report"
     SEARCH = "search"
     READ_AUDIT = "read_audit"
+    FAILED_LOGONS = "failed_logons"  # the failed-logon report of the audit workspace
+    VERIFY_AUDIT = "verify_audit"  # run a chain verification from the client
     READ_RULES = "read_rules"
     EDIT_RULES = "edit_rules"
+    COMPOSE_SUMMARY = "compose_summary"  # the summaries workspace (iroc)
+    LINK_REPORTS = "link_reports"  # news: link and unlink the reports a story covers
+    # intelligence (SPEC §6)
+    READ_LEADS = "read_leads"
+    TRIAGE_LEADS = "triage_leads"
+    READ_PRODUCTS = "read_products"
+    WRITE_PRODUCTS = "write_products"
+    AUTHORIZE_PRODUCTS = "authorize_products"
+    DISSEMINATE = "disseminate"
+    READ_DISCLOSURES = "read_disclosures"
+    MANAGE_AGENCIES = "manage_agencies"
+    MANAGE_HOLDS = "manage_holds"  # legal holds (SPEC §8), from the administration workspace
+    MANAGE_USERS = "manage_users"
+    MANAGE_OFFICES = "manage_offices"
+    MANAGE_LISTS = "manage_lists"  # distribution lists (SPEC §5), in the administration workspace
+    COUNT_DISSEMINATIONS = "count_disseminations"  # statistics of intel disseminations (§7)
 
 
 class DeliveryState(StrEnum):
@@ -151,6 +169,11 @@ class ObjectType(StrEnum):
     RULE = "rule"
     AUDIT = "audit"
     SUMMARY = "summary"
+    # intelligence (SPEC §6)
+    INTEL_LEAD = "intel_lead"
+    INTEL_PRODUCT = "intel_product"
+    AGENCY = "agency"
+    DISCLOSURE = "disclosure"
 
 
 class EventKind(StrEnum):
@@ -165,6 +188,9 @@ class EventKind(StrEnum):
     REPORT_ACKNOWLEDGED = "report.acknowledged"
     SPOT_FLASH = "spot.flash"
     SUMMARY_SENT = "summary.sent"
+    # intelligence: shown to intel_ops; the flag also to hsi_intel (events.visibility)
+    LEAD_TRIAGED = "lead.triaged"
+    LEAD_FLAGGED_FOR_HSI = "lead.flagged_for_hsi"
 
 
 class AuditAction(StrEnum):
@@ -204,6 +230,8 @@ class AuditAction(StrEnum):
     DIRECTORY_USERS = "directory.users"
     DIRECTORY_OFFICES = "directory.offices"
     AUDIT_READ = "audit.read"
+    AUDIT_FAILED_LOGONS = "audit.failed_logons"
+    AUDIT_VERIFY = "audit.verify"
     ROUTING_RULES_READ = "admin.routing_rules.read"
     ROUTING_RULES_UPDATE = "admin.routing_rules.update"
     REVIEW_RULES_READ = "admin.review_rules.read"
@@ -215,7 +243,51 @@ class AuditAction(StrEnum):
     USER_ENABLE = "admin.user_enable"
     USER_DISABLE = "admin.user_disable"
     PASSWORD_RESET = "admin.password_reset"  # noqa: S105 (an action name)
+    USER_UPDATE = "admin.user_update"
+    OFFICE_LIST = "admin.office_list"
+    OFFICE_ADD = "admin.office_add"
+    OFFICE_UPDATE = "admin.office_update"
+    OFFICE_RETIRE = "admin.office_retire"
     ORG_LOAD = "admin.org_load"
     DEMO_ORG = "admin.demo_org"
     JOB_RUN = "job.run"
     OUTBOX_DELIVERY = "outbox.delivery"
+    SUMMARY_CANDIDATES = "summary.candidates"
+    SUMMARY_CREATE = "summary.create"
+    SUMMARY_UPDATE = "summary.update"
+    SUMMARY_SEND = "summary.send"
+    SUMMARY_RETRY = "summary.retry"
+    SUMMARY_VIEW = "summary.view"
+    SUMMARY_LIST = "summary.list"
+    DISTRIBUTION_LISTS_READ = "admin.distribution_lists.read"
+    DISTRIBUTION_LIST_CREATE = "admin.distribution_list.create"
+    DISTRIBUTION_LIST_UPDATE = "admin.distribution_list.update"
+    DISTRIBUTION_LIST_RETIRE = "admin.distribution_list.retire"
+    # News tracking (SPEC §7): reading the list and a story, linking and unlinking reports.
+    NEWS_LIST = "news.list"
+    NEWS_VIEW = "news.view"
+    NEWS_LINK = "news.link"
+    NEWS_UNLINK = "news.unlink"
+    NEWS_OUTLETS = "news.outlets"
+    REPORT_NEWS = "report.news"  # a report's coverage, shown on its detail
+    # intelligence (SPEC §6)
+    LEAD_LIST = "intel.lead_list"
+    LEAD_TRIAGE = "intel.lead_triage"
+    LEAD_TRIAGE_HISTORY = "intel.lead_triage_history"
+    PRODUCT_CREATE = "intel.product_create"
+    PRODUCT_UPDATE = "intel.product_update"
+    PRODUCT_VIEW = "intel.product_view"
+    PRODUCT_LIST = "intel.product_list"
+    PRODUCT_AUTHORIZE = "intel.product_authorize"
+    DISSEMINATE = "intel.disseminate"
+    DISCLOSURES_READ = "intel.disclosures_read"
+    AGENCY_LIST = "admin.agency_list"
+    AGENCY_ADD = "admin.agency_add"
+    AGENCY_UPDATE = "admin.agency_update"  # details names the changed fields
+    AGENCY_REMOVE = "admin.agency_remove"  # the accounting keeps its own copy of the agency
+    # Retention (SPEC §8): one record per report disposed of; legal holds (admin).
+    RETENTION_TRANSFER = "retention.transfer"
+    RETENTION_DESTROY = "retention.destroy"
+    HOLDS_READ = "admin.holds.read"
+    HOLD_PLACE = "admin.hold_place"
+    HOLD_LIFT = "admin.hold_lift"

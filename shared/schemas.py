@@ -245,6 +245,7 @@ class ReportPublic(BaseModel):
     body: dict[str, Any]
     # What this reader may do to the report now (the server enforces the same rules).
     allowed_actions: list[ReportAction] = []
+    summary_id: int | None = None  # cited in this IROC summary (SPEC §5)
 
 
 class ReportStart(BaseModel):
@@ -333,6 +334,7 @@ class QueueItem(ReportSummary):
     delivery_state: DeliveryState | None = None  # None: not a delivery to this reader
     updated: bool = False  # amended since this reader last opened it
     summarised: bool = False  # cited in an IROC summary
+    summary_id: int | None = None  # the summary that cited it
     # What the reader may do from the queue row itself (acknowledge); open the report for more.
     allowed_actions: list[ReportAction] = []
 

@@ -16,7 +16,12 @@ from shared.enums import OfficeKind, Program, Role
 
 
 class AccountError(ValueError):
-    """A refused administrative change; the message names the field and never a secret."""
+    """A refused administrative change, naming the field. ``problem`` never holds a value
+    (the API repeats it to the client); the text adds the value for the CLI's operator."""
+
+    def __init__(self, field: str, problem: str, value: str | None = None) -> None:
+        self.field, self.problem = field, problem
+        super().__init__(f"{field}: {problem}" + (f" {value!r}" if value is not None else ""))
 
 
 @dataclass
@@ -47,35 +52,37 @@ def temporary_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _check_user_spec(spec: UserSpec) -> None:
+def check_user_spec(spec: UserSpec) -> None:
     if spec.program not in Program._value2member_map_:
-        raise AccountError(f"program: must be one of {', '.join(Program)}")
+        raise AccountError("program", f"must be one of {', '.join(Program)}")
     bad = [r for r in spec.roles if r not in Role._value2member_map_]
     if bad or not spec.roles:
-        raise AccountError(f"roles: each must be one of {', '.join(Role)}")
+        raise AccountError("roles", f"each must be one of {', '.join(Role)}")
 
 
-async def office_by_code(session: AsyncSession, code: str) -> Office:
+async def office_by_code(session: AsyncSession, code: str, field: str = "office") -> Office:
     office = (await session.exec(select(Office).where(Office.code == code))).first()
     if office is None:
-        raise AccountError(f"office: no office with code {code!r}")
+        raise AccountError(field, "no office with the code", code)
     return office
 
 
 async def user_by_name(session: AsyncSession, username: str) -> User:
     user = (await session.exec(select(User).where(User.username == username))).first()
     if user is None:
-        raise AccountError(f"username: no such user {username!r}")
+        raise AccountError("username", "no such user", username)
     return user
 
 
 async def upsert_office(session: AsyncSession, spec: OfficeSpec) -> Office:
     if spec.kind not in OfficeKind._value2member_map_:
-        raise AccountError(f"kind: must be one of {', '.join(OfficeKind)}")
+        raise AccountError("kind", f"must be one of {', '.join(OfficeKind)}")
     office = (await session.exec(select(Office).where(Office.code == spec.code))).first()
     office = office or Office(code=spec.code, name=spec.name, kind=spec.kind)
     office.name, office.kind, office.aor = spec.name, spec.kind, spec.aor
-    office.parent_id = (await office_by_code(session, spec.parent)).id if spec.parent else None
+    office.parent_id = (
+        (await office_by_code(session, spec.parent, "parent")).id if spec.parent else None
+    )
     session.add(office)
     await session.flush()
     return office
@@ -93,12 +100,12 @@ async def create_user(
     """``password_hash``: a hash of ``password`` from ``hash_password``, for accounts that
     share one password by design (the demo's), so that it is hashed once, not per account.
     The password itself is still checked against the rules."""
-    _check_user_spec(spec)
+    check_user_spec(spec)
     if (await session.exec(select(User).where(User.username == spec.username))).first():
-        raise AccountError(f"username: {spec.username!r} already exists")
+        raise AccountError("username", "already exists", spec.username)
     problems = password_problems(password, spec.username)
     if problems:
-        raise AccountError("password: " + "; ".join(problems))
+        raise AccountError("password", "; ".join(problems))
     user = User(
         username=spec.username,
         display_name=spec.display_name,
@@ -108,7 +115,7 @@ async def create_user(
         program=spec.program,
         roles=sorted(set(spec.roles)),
         office_id=(await office_by_code(session, spec.office)).id if spec.office else None,
-        supervisor_id=await _supervisor_id(session, spec.supervisor),
+        supervisor_id=await supervisor_id_of(session, spec.supervisor),
         password_hash="",
         password_changed_at=now,
         created_at=now,
@@ -119,19 +126,19 @@ async def create_user(
     return user
 
 
-async def _supervisor_id(session: AsyncSession, username: str | None) -> int | None:
+async def supervisor_id_of(session: AsyncSession, username: str | None) -> int | None:
     if not username:
         return None
     try:
         return (await user_by_name(session, username)).id
     except AccountError:
         # Name the field that is wrong, not the account being created.
-        raise AccountError(f"supervisor: no such user {username!r}") from None
+        raise AccountError("supervisor", "no such user", username) from None
 
 
 async def set_roles(session: AsyncSession, username: str, roles: list[str]) -> User:
     user = await user_by_name(session, username)
-    _check_user_spec(UserSpec(username, user.display_name, user.program, roles))
+    check_user_spec(UserSpec(username, user.display_name, user.program, roles))
     user.roles = sorted(set(roles))
     session.add(user)
     return user

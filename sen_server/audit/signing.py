@@ -18,8 +18,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 
-def checkpoint_payload(seq: int, chain_hash: str) -> bytes:
-    return f"sen-audit-checkpoint\n{seq}\n{chain_hash}".encode()
+def checkpoint_payload(seq: int, chain_hash: str, every: int | None = None) -> bytes:
+    """What a checkpoint signs. The interval is signed too (checkpoints since 0013), so
+    that nobody without the key can loosen it; older checkpoints sign without it."""
+    interval = "" if every is None else f"\nevery {every}"
+    return f"sen-audit-checkpoint\n{seq}\n{chain_hash}{interval}".encode()
 
 
 class CheckpointSigner:
@@ -62,13 +65,20 @@ class CheckpointSigner:
         """A keyed digest of search terms (normalised by the caller) for the audit log."""
         return hmac.new(self._term_key, terms.encode(), hashlib.sha256).hexdigest()
 
-    def sign(self, seq: int, chain_hash: str) -> str:
-        return base64.b64encode(self._key.sign(checkpoint_payload(seq, chain_hash))).decode()
+    def username_digest(self, username: str) -> str:
+        """A short keyed digest of a username nobody has: the failed-logon report groups
+        attempts by it without showing what was typed (often a password in the wrong box)."""
+        mac = hmac.new(self._term_key, b"username\n" + username.encode(), hashlib.sha256)
+        return mac.hexdigest()[:16]
 
-    def verify(self, seq: int, chain_hash: str, signature: str) -> bool:
+    def sign(self, seq: int, chain_hash: str, every: int | None = None) -> str:
+        payload = checkpoint_payload(seq, chain_hash, every)
+        return base64.b64encode(self._key.sign(payload)).decode()
+
+    def verify(self, seq: int, chain_hash: str, signature: str, every: int | None = None) -> bool:
         try:
             self._key.public_key().verify(
-                base64.b64decode(signature), checkpoint_payload(seq, chain_hash)
+                base64.b64decode(signature), checkpoint_payload(seq, chain_hash, every)
             )
         except (InvalidSignature, ValueError):
             return False

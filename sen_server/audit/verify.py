@@ -18,6 +18,7 @@ from typing import NamedTuple
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from sen_server.audit.anchors import Anchor
 from sen_server.audit.chain import GENESIS_HASH, record_hash
 from sen_server.audit.chain_rows import ChainReader
 from sen_server.audit.fast_hash import HASH, PREV_HASH, SEQ, Row
@@ -36,6 +37,7 @@ class Checkpoint(NamedTuple):
     seq: int
     hash: str
     signature: str
+    every: int | None = None  # the interval signed with it (None: before 0013)
 
 
 @dataclass
@@ -45,6 +47,7 @@ class VerifyResult:
     checkpoints: int
     first_bad_seq: int | None = None
     problem: str = ""
+    anchors: int = 0  # checkpoints read from an anchors file outside the database
 
 
 async def verify_chain(
@@ -53,23 +56,40 @@ async def verify_chain(
     *,
     checkpoint_every: int = 0,
     helper: HelperConfig | None = DEFAULT_HELPER,
+    anchors: Sequence[Anchor] = (),
 ) -> VerifyResult:
     """Check the whole chain. ``checkpoint_every`` (the writer's setting; 0: not checked)
     also requires a signed checkpoint at least every that many records, so that deleting
-    the checkpoints along with a rewrite is caught too. ``helper``: when to let a second
-    process recompute hashes (hash_helper.py); None: never."""
+    the checkpoints along with a rewrite is caught too; from the first checkpoint that
+    carries its own interval on, that interval is the one required. ``helper``: when to let
+    a second process recompute hashes (hash_helper.py); None: never. ``anchors``: copies of
+    checkpoints kept outside the database (anchors.py); each must match the chain, so a tail
+    cut off together with its checkpoints is caught."""
     # Plain rows, not ORM objects: a long chain has tens of thousands of checkpoints.
-    query = select(AuditCheckpoint.seq, AuditCheckpoint.hash, AuditCheckpoint.signature)
+    query = select(
+        AuditCheckpoint.seq,
+        AuditCheckpoint.hash,
+        AuditCheckpoint.signature,
+        AuditCheckpoint.every,
+    )
     checkpoints = {
-        seq: Checkpoint(seq, chain_hash, signature)
-        for seq, chain_hash, signature in await session.exec(query)
+        seq: Checkpoint(seq, chain_hash, signature, every)
+        for seq, chain_hash, signature, every in await session.exec(query)
     }
+    # An anchor stands for its checkpoint: where the database's copy differs (or is gone),
+    # the anchor is the one the chain must match.
+    for anchor in anchors:
+        checkpoints[anchor.seq] = Checkpoint(
+            anchor.seq, anchor.hash, anchor.signature, anchor.every
+        )
     signed = {seq: cp.hash for seq, cp in checkpoints.items()}
     rows = await ChainReader.open(await session.connection(), signed, helper)
     try:
-        return await _Walk(session, rows, signer, checkpoints, checkpoint_every).run()
+        result = await _Walk(session, rows, signer, checkpoints, checkpoint_every).run()
     finally:
         await rows.close()
+    result.anchors = len(anchors)
+    return result
 
 
 class _Walk:
@@ -132,9 +152,11 @@ class _Walk:
                 if cp.hash != stored_hash:
                     rewritten = "does not match its signed checkpoint (the chain was rewritten)"
                     return self.bad(expected, seq, rewritten)
-                if not self.signer.verify(cp.seq, cp.hash, cp.signature):
+                if not self.signer.verify(cp.seq, cp.hash, cp.signature, cp.every):
                     return self.bad(expected, seq, "checkpoint signature is invalid")
                 last_signed = seq
+                if cp.every is not None:
+                    checkpoint_every = self.checkpoint_every = cp.every
             elif checkpoint_every > 0 and seq - last_signed >= checkpoint_every:
                 removed = (
                     f"no signed checkpoint since record {last_signed} (one is written every "
@@ -158,13 +180,16 @@ class _Walk:
             if every > 0 and seq - 1 - last_signed >= every:
                 return False
             cp = self.checkpoints[seq]
-            if not self.signer.verify(cp.seq, cp.hash, cp.signature):
+            if not self.signer.verify(cp.seq, cp.hash, cp.signature, cp.every):
                 return False
             last_signed = seq
+            if cp.every is not None:
+                every = cp.every
         if every > 0 and chunk.hi - last_signed >= every:
             return False
         assert chunk.last_hash is not None  # a clean chunk has records
         self.expected, self.prev_hash, self.last_signed = chunk.hi + 1, chunk.last_hash, last_signed
+        self.checkpoint_every = every
         return True
 
     async def broken_link(self, expected: int, row: Row) -> VerifyResult:

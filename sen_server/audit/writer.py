@@ -15,6 +15,7 @@ from sqlalchemy import insert, text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from sen_server.audit.anchors import note_checkpoint
 from sen_server.audit.chain import GENESIS_HASH, canonical_form, link_hash
 from sen_server.audit.signing import CheckpointSigner
 from sen_server.models import AuditCheckpoint, AuditRecord
@@ -115,34 +116,42 @@ async def append_audit_batch(
         digest = link_hash(prev_hash, canonical_form(**fields))
         rows.append(fields | {"prev_hash": prev_hash, "hash": digest})
         if checkpoint_every > 0 and seq % checkpoint_every == 0:
-            checkpoints.append(checkpoint_row(signer, seq, digest, now))
+            checkpoints.append(checkpoint_row(signer, seq, digest, now, checkpoint_every))
         prev_hash = digest
     if rows:
         # Core, not ORM objects: a batch may hold hundreds of records.
         connection = await session.connection()
         await connection.execute(insert(AuditRecord), rows)
     session.add_all(checkpoints)
+    for checkpoint in checkpoints:
+        note_checkpoint(session.info, checkpoint)
     await session.flush()
 
 
 def checkpoint_row(
-    signer: CheckpointSigner, seq: int, chain_hash: str, now: datetime
+    signer: CheckpointSigner, seq: int, chain_hash: str, now: datetime, every: int
 ) -> AuditCheckpoint:
+    """A signed checkpoint; ``every`` is the writer's interval, stored and signed with it."""
     return AuditCheckpoint(
         seq=seq,
         hash=chain_hash,
-        signature=signer.sign(seq, chain_hash),
+        signature=signer.sign(seq, chain_hash, every),
         key_id=signer.key_id,
         created_at=now,
+        every=every,
     )
 
 
-async def checkpoint_head(session: AsyncSession, signer: CheckpointSigner, now: datetime) -> int:
+async def checkpoint_head(
+    session: AsyncSession, signer: CheckpointSigner, now: datetime, every: int
+) -> int:
     """Sign the current head unless it is already signed. Returns the head's seq (0: empty)."""
     await lock_chain(session)
     seq, head_hash = await chain_head(session)
     if seq == 0 or await session.get(AuditCheckpoint, seq) is not None:
         return seq
-    session.add(checkpoint_row(signer, seq, head_hash, now))
+    checkpoint = checkpoint_row(signer, seq, head_hash, now, every)
+    session.add(checkpoint)
+    note_checkpoint(session.info, checkpoint)
     await session.flush()
     return seq

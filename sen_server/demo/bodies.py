@@ -84,6 +84,19 @@ HEADLINES = [
     "{city} officials question immigration detention contract",
     "Smuggling ring dismantled after months-long {city} investigation",
     "Community meeting in {city} on enforcement at courthouses",
+    "Counterfeit goods seized at {city} port of entry",
+    "{city} family reunited after agency rescues trafficking victims",
+    "Agency opens new field office in {city}",
+    "Former detainee in {city} files complaint over conditions",
+]
+# Synthetic outlets, few enough that the news list's outlet filter finds several stories.
+OUTLETS = [
+    "The Harbor City Herald",
+    "Metro Daily Tribune",
+    "Channel 9 Evening News",
+    "Capitol Wire Service",
+    "The Riverside Gazette",
+    "Coastal Public Radio",
 ]
 INJURIES = [
     "Minor laceration to the hand",
@@ -412,7 +425,7 @@ def _text(name: str, fake: Faker) -> str:
     if name == "headline":
         return str(fake.random_element(HEADLINES)).format(city=fake.city())
     if name == "outlet":
-        return f"The {fake.city()} {fake.random_element(['Herald', 'Tribune', 'Gazette'])}"
+        return str(fake.random_element(OUTLETS))
     if name == "lead_title":
         return f"Lead on {fake.name()}"
     if name == "purpose":

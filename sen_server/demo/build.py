@@ -21,7 +21,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sen_server.accounts import service as accounts
 from sen_server.audit.writer import AuditActor, AuditEntry
 from sen_server.auth.passwords import hash_password
+from sen_server.demo.agencies import seed_agencies
 from sen_server.demo.bodies import demo_faker, fake_body, fake_title
+from sen_server.demo.news import link_demo_stories
 from sen_server.demo.organisation import OFFICES, USERS
 from sen_server.models import AuthSession, Office, User
 from sen_server.principal import Caller
@@ -29,6 +31,7 @@ from sen_server.reports import service as reports
 from sen_server.reports.policy import creatable_types
 from sen_server.runtime import Runtime
 from sen_server.settings import ServerSettings
+from sen_server.summaries.demo import seed_lists
 from sen_server.unit import UnitOfWork
 from shared.catalogue import get_type
 from shared.enums import AuditAction, ReportType, Role
@@ -72,8 +75,10 @@ async def build_demo(
         # The schema is migrated and the signing key exists: a server may start now.
         progress("database: ready")
         await _build_organisation(runtime, password)
+        await seed_agencies(runtime, DEMO_ACTOR)
         await _announce_accounts(runtime, progress)
         made = await _build_reports(runtime, reports, seed, real_now, progress)
+        await link_demo_stories(runtime, (await _callers(runtime))["pao"], seed)
     finally:
         await runtime.engine.dispose()
     return f"demo organisation: {len(OFFICES)} offices, {len(USERS)} accounts; {made} reports"
@@ -96,6 +101,7 @@ async def _build_organisation(runtime: Runtime, password: str) -> None:
                 temporary=False,
                 password_hash=shared_hash,
             )
+        await seed_lists(unit.session, runtime.now())
         unit.audit(AuditEntry(action=AuditAction.DEMO_ORG, details={"users": len(USERS)}))
 
 

@@ -22,7 +22,8 @@ from sen_server.models import Event
 from sen_server.principal import Caller
 from sen_server.queues.live import placement
 from sen_server.reports import policy
-from shared.enums import EventKind, ObjectType
+from sen_server.summaries import policy as summary_policy
+from shared.enums import EventKind, ObjectType, Role
 from shared.schemas import EventPublic, QueuePlacement
 
 
@@ -51,8 +52,26 @@ def _report_event(reader: Reader, fed: FedEvent, now: datetime) -> EventPublic |
     )
 
 
+def _summary_event(reader: Reader, fed: FedEvent, now: datetime) -> EventPublic | None:
+    # A sent summary is the IROC watch's business only (SPEC §5).
+    return event_public(fed.event) if summary_policy.may_summarise(reader.caller) else None
+
+
+def _intel_lead_event(reader: Reader, fed: FedEvent, now: datetime) -> EventPublic | None:
+    """Triage moves reach intel users only: intel_ops (who read every lead) all of them,
+    hsi_intel the flags for HSI (the leads they may then read)."""
+    caller = reader.caller
+    if caller.has(Role.INTEL_OPS) or (
+        caller.has(Role.HSI_INTEL) and fed.event.kind == EventKind.LEAD_FLAGGED_FOR_HSI
+    ):
+        return event_public(fed.event)
+    return None
+
+
 SHOWN_AS: dict[str, Callable[[Reader, FedEvent, datetime], EventPublic | None]] = {
     ObjectType.REPORT: _report_event,
+    ObjectType.SUMMARY: _summary_event,
+    ObjectType.INTEL_LEAD: _intel_lead_event,
 }
 
 

@@ -43,9 +43,10 @@ class DeliveryFailed(Exception):
         self.permanent = permanent
 
 
-def backoff(attempts: int) -> timedelta:
-    """30 s after the first failure, doubling, at most an hour."""
-    return min(timedelta(seconds=30 * 2 ** max(0, attempts - 1)), timedelta(hours=1))
+def backoff(attempts: int, first: float = 30.0) -> timedelta:
+    """``first`` seconds (settings.outbox_retry_seconds) after the first failure,
+    doubling, at most an hour."""
+    return min(timedelta(seconds=first * 2 ** max(0, attempts - 1)), timedelta(hours=1))
 
 
 async def run_outbox(runtime: Runtime, handlers: dict[str, OutboxHandler]) -> None:
@@ -137,7 +138,9 @@ async def _record(runtime: Runtime, claimed: OutboxMessage, error: "DeliveryFail
             message.last_error = error.reason[:500]
             outcome = "failure"
         else:
-            message.available_at = now + backoff(message.attempts)
+            message.available_at = now + backoff(
+                message.attempts, runtime.settings.outbox_retry_seconds
+            )
             message.last_error = error.reason[:500]
             outcome = "failure"
         unit.session.add(message)

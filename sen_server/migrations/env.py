@@ -7,7 +7,13 @@ from alembic import context
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
-import sen_server.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+# Imported for their tables (registered on SQLModel.metadata); every domain's models here.
+import sen_server.intel.models
+import sen_server.models
+import sen_server.news.models
+import sen_server.retention.models
+import sen_server.stats.models
+import sen_server.summaries.models  # noqa: F401
 
 config = context.config
 target_metadata = SQLModel.metadata

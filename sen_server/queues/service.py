@@ -210,7 +210,7 @@ def _page_rows(caller: Caller, facts: ReaderFacts, page: Rows, counting: list[An
     return (
         select(  # type: ignore[call-overload]
             *ENVELOPE,
-            col(Report.summarised_at),
+            col(Report.summary_id),
             col(User.username),
             col(Office.code),
             col(Delivery.state),
@@ -237,7 +237,8 @@ def _item(row: Any) -> QueueItem:
         **summary_fields(row, row.username, row.code),
         delivery_state=row.state,
         updated=bool(row.updated),
-        summarised=row.summarised_at is not None,
+        summarised=row.summary_id is not None,
+        summary_id=row.summary_id,
         allowed_actions=policy.row_actions(row.state),
     )
 

@@ -47,6 +47,7 @@ class ReportRow:
     program: str
     triage_status: str | None
     summarised: bool
+    summary_id: int | None
     author: str
     office: str | None
     receipts: Mapping[int, Receipt]  # by recipient's user id
@@ -60,6 +61,7 @@ class ReportRow:
             delivery_state=DeliveryState(state) if state else None,
             updated=bool(receipt and receipt.updated),
             summarised=self.summarised,
+            summary_id=self.summary_id,
             allowed_actions=row_actions(state),
         )
 
@@ -83,7 +85,7 @@ async def load_rows(session: AsyncSession, ids: Iterable[str]) -> dict[str, Repo
             col(Report.author_office_id),
             col(Report.program),
             col(Report.triage_status),
-            col(Report.summarised_at),
+            col(Report.summary_id),
             col(User.username),
             col(Office.code),
         )
@@ -109,7 +111,8 @@ async def load_rows(session: AsyncSession, ids: Iterable[str]) -> dict[str, Repo
             author_office_id=r.author_office_id,
             program=r.program,
             triage_status=r.triage_status,
-            summarised=r.summarised_at is not None,
+            summarised=r.summary_id is not None,
+            summary_id=r.summary_id,
             author=r.username,
             office=r.code,
             receipts=receipts[r.id],

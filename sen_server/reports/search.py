@@ -12,6 +12,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sen_server.models import Report
+from sen_server.news.projection import forget_story, project_story
 from shared.catalogue import get_type
 from shared.fields import FieldKind, FieldSpec
 
@@ -47,12 +48,20 @@ async def index_report(session: AsyncSession, report: Report) -> None:
         "INSERT INTO report_fts (report_id, title, content) VALUES (:id, :title, :content)"
     ).bindparams(id=report.id, title=report.title, content=searchable_text(report))
     await session.exec(insert)  # type: ignore[call-overload]
+    # Every write of a report passes here: the news list's columns follow the story's body.
+    await project_story(session, report)
 
 
 async def unindex_report(session: AsyncSession, report_id: str) -> None:
     await session.exec(
         text("DELETE FROM report_fts WHERE report_id = :id").bindparams(id=report_id)
     )  # type: ignore[call-overload]
+
+
+async def drop_report(session: AsyncSession, report_id: str) -> None:
+    """A report leaves the system: its search entry, its news story and links go too."""
+    await unindex_report(session, report_id)
+    await forget_story(session, report_id)
 
 
 def search_terms(query: str) -> list[str]:

@@ -26,7 +26,7 @@ from sen_server.reports.common import (
 )
 from sen_server.reports.ids import next_report_id
 from sen_server.reports.office_fields import unknown_office_errors
-from sen_server.reports.search import index_report, purge_deleted_text, unindex_report
+from sen_server.reports.search import drop_report, index_report, purge_deleted_text
 from sen_server.reports.versions import (
     record_draft_edit,
     record_new_version,
@@ -208,7 +208,7 @@ async def delete_report(
         await unit.session.exec(select(ReportVersion).where(ReportVersion.report_id == report_id))
     ).all():
         await unit.session.delete(version)
-    await unindex_report(unit.session, report_id)
+    await drop_report(unit.session, report_id)
     await unit.session.delete(report)
     await purge_deleted_text(unit.session)
     unit.audit(report_entry(AuditAction.REPORT_DELETE, report_id, type=report.type))

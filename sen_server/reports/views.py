@@ -46,6 +46,7 @@ def report_public(
         recipients=Recipients.model_validate(report.recipients or {}),
         body=body,
         allowed_actions=sorted(allowed),
+        summary_id=report.summary_id,
     )
 
 

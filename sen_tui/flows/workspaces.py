@@ -16,7 +16,11 @@ from sen_tui.flows.host import FlowHost
 from sen_tui.modals.pick_workspace import PickWorkspaceModal
 from sen_tui.screens.admin import AdminScreen
 from sen_tui.screens.audit import AuditScreen
+from sen_tui.screens.intel import IntelScreen
+from sen_tui.screens.news import NewsScreen
 from sen_tui.screens.queues import QueuesScreen
+from sen_tui.screens.statistics import StatisticsScreen
+from sen_tui.screens.summaries import SummariesScreen
 from sen_tui.screens.workspace import WorkspaceScreen
 from sen_tui.screens.workspace_note import WorkspaceNoteScreen
 from sen_tui.session import Session
@@ -36,6 +40,10 @@ SCREENS: dict[Workspace, ScreenFactory] = {
     Workspace.QUEUES: QueuesScreen,
     Workspace.AUDIT: AuditScreen,
     Workspace.ADMIN: AdminScreen,
+    Workspace.SUMMARIES: SummariesScreen,
+    Workspace.NEWS: NewsScreen,
+    Workspace.INTEL: IntelScreen,
+    Workspace.STATISTICS: StatisticsScreen,
 }
 
 

@@ -29,14 +29,17 @@ class PickTypeModal(SenModal[str | None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (90, "-wide")]
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
-    def __init__(self, session: Session, types: list[ReportType]) -> None:
+    def __init__(
+        self, session: Session, types: list[ReportType], *, prompt: str = "New report: which type?"
+    ) -> None:
         super().__init__()
         self.session = session
         self.types = types
+        self.prompt = prompt
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("New report: which type?")
+            yield Label(self.prompt)
             yield OptionList(
                 *(
                     Option(Text(f"{code:<9}{self.session.spec(code).label}"), id=code)

@@ -1,8 +1,13 @@
-"""The administration workspace: the workflow rules as the server stores them (SPEC §3, §4).
+"""The administration workspace: accounts and offices (SPEC §1, §10), the workflow rules
+as the server stores them (SPEC §3, §4), distribution lists (§5) and outside agencies (§6).
 
-Routing rules (who receives each type on submission) and review rules (whether a type needs
-a supervisor's approval) are read from the API. An administrator may change a type's review
-rule here; routing rules, accounts and offices are edited with ``sen-server`` for now.
+The Users, Offices, Lists and Agencies tabs are shown when the server offers them
+(``manage_users``, ``manage_offices``, ``manage_lists``, ``manage_agencies``); each is a
+pane with its own keys (``widgets.admin_users``, ``widgets.admin_offices``,
+``widgets.admin_lists``, ``widgets.admin_agencies``). Routing rules (who receives each
+type on submission) and review rules (whether a type needs a supervisor's approval) are
+read from the API; an administrator changes a type's routing or review rule here (``c``
+on either tab).
 """
 
 from rich.table import Table
@@ -14,9 +19,16 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from sen_tui.formatting import words
+from sen_tui.modals.admin_form import FormField, FormModal
 from sen_tui.modals.choice import ChoiceModal
+from sen_tui.modals.pick_type import PickTypeModal
+from sen_tui.screens.legal_holds import LegalHoldsScreen
 from sen_tui.screens.workspace import WORKSPACE_BINDINGS, WorkspaceScreen
 from sen_tui.session import Session
+from sen_tui.widgets.admin_agencies import AgenciesPane
+from sen_tui.widgets.admin_lists import ListsPane
+from sen_tui.widgets.admin_offices import OfficesPane
+from sen_tui.widgets.admin_users import UsersPane
 from sen_tui.widgets.session_bar import SessionBar
 from shared.catalogue import send_actions
 from shared.enums import ReportAction, ReportType, WorkspaceAction
@@ -28,7 +40,7 @@ REVIEW_CHOICES = {
     ReviewPolicy.ELECTIVE: "Elective",
     ReviewPolicy.NONE: "None",
 }
-NOTE = "Routing rules, accounts and offices are changed with sen-server for now."
+NOTE = "Targets: author_chain, broadcast, aor:<office kind>, office_kind:<office kind>"
 
 
 def target_words(target: str) -> str:
@@ -61,27 +73,68 @@ def author_may(policy: ReviewPolicy) -> str:
 
 class AdminScreen(WorkspaceScreen):
     BINDINGS = [
+        # One key, one action per tab: the footer shows the one the tab offers.
         Binding("c", "change_review_rule", "Change review rule", id="rules.change_review"),
+        Binding("c", "change_routing_rule", "Change routing", id="rules.change_routing"),
         Binding("r", "refresh", "Refresh", id="rules.refresh", show=False),
         Binding("g", "show_tab('routing-rules')", "Routing", id="rules.routing", show=False),
         Binding("v", "show_tab('review-rules')", "Review", id="rules.review", show=False),
+        Binding("s", "show_tab('users')", "Users", id="admin.users", show=False),
+        Binding("o", "show_tab('offices')", "Offices", id="admin.offices", show=False),
+        Binding("h", "legal_holds", "Legal holds", id="holds.open", show=False),
+        Binding("l", "show_tab('lists')", "Lists", id="admin.lists", show=False),
+        Binding("i", "show_tab('agencies')", "Agencies", id="admin.agencies", show=False),
         *WORKSPACE_BINDINGS,
     ]
 
-    AUTO_FOCUS = "#routing-rules-box"
+    # The first tab's main widget (in document order, the first that is shown is focused).
+    AUTO_FOCUS = "#users-table, #routing-rules-box"
+    TAB_FOCUS = {
+        "users": "#users-table",
+        "offices": "#offices-table",
+        "routing-rules": "#routing-rules-box",
+        "review-rules": "#review-rules-table",
+        "lists": "#lists-table",
+        "agencies": "#agencies-table",
+    }
 
     def __init__(self, session: Session, workspace: WorkspacePublic) -> None:
         super().__init__(session, workspace)
         self.routing: dict[str, list[str]] | None = None
         self.review: dict[str, ReviewPolicy] | None = None
+        self.tabs = [
+            tab
+            for tab, offered in (
+                ("users", WorkspaceAction.MANAGE_USERS in workspace.actions),
+                ("offices", WorkspaceAction.MANAGE_OFFICES in workspace.actions),
+                ("routing-rules", True),
+                ("review-rules", True),
+                ("lists", WorkspaceAction.MANAGE_LISTS in workspace.actions),
+                ("agencies", WorkspaceAction.MANAGE_AGENCIES in workspace.actions),
+            )
+            if offered
+        ]
 
     @property
     def ready(self) -> bool:
-        return self.routing is not None and self.review is not None
+        users = self.query(UsersPane)
+        return (
+            self.routing is not None
+            and self.review is not None
+            and all(pane.users is not None for pane in users)
+            and all(pane.lists is not None for pane in self.query(ListsPane))
+            and all(pane.agencies is not None for pane in self.query(AgenciesPane))
+        )
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self.session, title=self.workspace.label)
         with TabbedContent(id="admin-tabs"):
+            if "users" in self.tabs:
+                with TabPane("Users", id="users"):
+                    yield UsersPane(self.session)
+            if "offices" in self.tabs:
+                with TabPane("Offices", id="offices"):
+                    yield OfficesPane(self.session)
             # Read-only here, so a table that wraps: the targets of a type are a long line.
             with (
                 TabPane("Routing rules", id="routing-rules"),
@@ -90,10 +143,17 @@ class AdminScreen(WorkspaceScreen):
                 yield Static("Loading…", id="routing-rules-text")
             with TabPane("Review rules", id="review-rules"):
                 yield DataTable(id="review-rules-table", cursor_type="row")
+            if "lists" in self.tabs:
+                with TabPane("Lists", id="lists"):
+                    yield ListsPane(self.session)
+            if "agencies" in self.tabs:
+                with TabPane("Agencies", id="agencies"):
+                    yield AgenciesPane(self.session)
         yield Static(self.workspace.note or NOTE, id="admin-note")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#admin-note").display = self.tabs[0] == "routing-rules"
         self.load_rules()
 
     @work(exclusive=True, group="rules", exit_on_error=False)
@@ -129,22 +189,64 @@ class AdminScreen(WorkspaceScreen):
     # ---- actions --------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "change_review_rule":
+        if action == "legal_holds":
+            return WorkspaceAction.MANAGE_HOLDS in self.workspace.actions
+        if action == "show_tab" and parameters and parameters[0] not in self.tabs:
+            return False
+        if action in {"change_review_rule", "change_routing_rule"}:
             if WorkspaceAction.EDIT_RULES not in self.workspace.actions:
                 return False
-            return self.query_one(TabbedContent).active == "review-rules" or None
+            tab = "review-rules" if action == "change_review_rule" else "routing-rules"
+            return self.query_one(TabbedContent).active == tab
         return True
 
     @on(TabbedContent.TabActivated, "#admin-tabs")
     def tab_changed(self) -> None:
+        # The note says how routing targets are written: the other tabs need the line.
+        active = self.query_one(TabbedContent).active
+        self.query_one("#admin-note").display = active == "routing-rules"
         self.refresh_bindings()
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
-        self.query_one(f"#{tab}-box" if tab == "routing-rules" else f"#{tab}-table").focus()
+        self.query_one(self.TAB_FOCUS[tab]).focus()
 
     def action_refresh(self) -> None:
         self.load_rules()
+
+    def action_legal_holds(self) -> None:
+        self.app.push_screen(LegalHoldsScreen(self.session))
+
+    @work(exclusive=True, group="change", exit_on_error=False)
+    async def action_change_routing_rule(self) -> None:
+        if self.routing is None:
+            return
+        types = [ReportType(code) for code in self.routing]
+        code = await self.app.push_screen_wait(
+            PickTypeModal(self.session, types, prompt="Change the routing of which type?")
+        )
+        if code is None:
+            return
+        client = self.session.client
+
+        async def save(values: dict[str, str]) -> dict[str, list[str]]:
+            targets = [t.strip() for t in values["targets"].split(",") if t.strip()]
+            return await client.set_routing_rule(ReportType(code), targets)
+
+        field = FormField(
+            "targets",
+            "Routed to",
+            ", ".join(self.routing.get(code, [])),
+            hint="empty: only hand-added recipients",
+            max_length=500,
+        )
+        saved = await self.app.push_screen_wait(
+            FormModal(f"Routing of {code} on submission", [field], save, confirm="Save")
+        )
+        if saved is not None:
+            self.routing = saved
+            self.show_rules()
+            self.notify(f"{code}: routing changed.", title="Routing rules", markup=False)
 
     @work(exclusive=True, group="change", exit_on_error=False)
     async def action_change_review_rule(self) -> None:

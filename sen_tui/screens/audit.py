@@ -1,6 +1,7 @@
-"""The audit workspace (SPEC §9): the audit log, newest first, one server page at a time,
-narrowed by the filters ``GET /api/v1/audit`` takes: actor, action (or a group of actions),
-object, outcome and time. Enter opens a record in full."""
+"""The audit workspace (SPEC §9, §12): the audit log, newest first, one server page at a
+time, narrowed by the filters ``GET /api/v1/audit`` takes: actor, action (or a group of
+actions), object, outcome and time. Enter opens a record in full. Where the server offers
+them: the failed-logon report (``l``) and a chain verification run on the server (``v``)."""
 
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -13,13 +14,16 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from sen_tui.api import AuditFilters
 from sen_tui.modals.audit_record import AuditRecordModal
+from sen_tui.modals.audit_verification import AuditVerificationModal
+from sen_tui.screens.failed_logons import FailedLogonsScreen
 from sen_tui.screens.workspace import WORKSPACE_BINDINGS, WorkspaceScreen
 from sen_tui.session import Session
 from sen_tui.widgets.audit_table import AuditTable
 from sen_tui.widgets.session_bar import SessionBar
 from sen_tui.widgets.text_inputs import TextInput
-from shared.enums import AuditAction, AuditOutcome
-from shared.schemas import AuditRecordPublic, Page, WorkspacePublic
+from shared.audit_review import AuditPage
+from shared.enums import AuditAction, AuditOutcome, WorkspaceAction
+from shared.schemas import WorkspacePublic
 
 PAGES = Binding.Group("Page")
 # Relative to the session clock.
@@ -52,6 +56,8 @@ class AuditScreen(WorkspaceScreen):
         Binding("r", "refresh", "Refresh", id="audit.refresh", show=False),
         Binding("[", "page(-1)", "Previous page", id="audit.previous_page", group=PAGES),
         Binding("]", "page(1)", "Next page", id="audit.next_page", group=PAGES),
+        Binding("l", "failed_logons", "Failed logons", id="audit.failed_logons"),
+        Binding("v", "verify", "Verify chain", id="audit.verify"),
         *WORKSPACE_BINDINGS,
     ]
     AUTO_FOCUS = "#audit-table"
@@ -60,12 +66,18 @@ class AuditScreen(WorkspaceScreen):
 
     def __init__(self, session: Session, workspace: WorkspacePublic) -> None:
         super().__init__(session, workspace)
-        self.page_offset = 0
-        self.page: Page[AuditRecordPublic] | None = None
-        # The log grows at the top while it is read (this reading is audited too): pages are
-        # read up to the newest record of the first load, so that they do not shift under
-        # the user while paging. Refreshing or changing a filter reads the newest again.
+        # The cursor each page on the way here was read with (None: the newest page), so
+        # that ``[`` goes back. The log grows at the top while it is read (reading is
+        # audited too): pages are read up to the newest record of the first load, so that
+        # the first page too is the same when the user comes back to it. Refreshing or
+        # changing a filter reads the newest again.
+        self.cursors: list[str | None] = [None]
         self.ceiling: datetime | None = None
+        # How many records the pages before this one held (for "Records 51-100").
+        self.shown_before: list[int] = [0]
+        self.page: AuditPage | None = None
+        # The verification a ``v`` started, while it runs (the footer says so).
+        self.verifying = False
 
     @property
     def ready(self) -> bool:
@@ -98,6 +110,9 @@ class AuditScreen(WorkspaceScreen):
 
     # ---- loading --------------------------------------------------------------------
 
+    def offers(self, action: WorkspaceAction) -> bool:
+        return action in self.workspace.actions
+
     def filters(self) -> AuditFilters:
         def text(selector: str) -> str | None:
             return self.query_one(selector, Input).value.strip() or None
@@ -126,7 +141,7 @@ class AuditScreen(WorkspaceScreen):
         if self.ceiling is not None:
             filters = replace(filters, until=self.ceiling)
         page = await self.session.client.audit(
-            filters, offset=self.page_offset, limit=self.session.settings.page_size
+            filters, cursor=self.cursors[-1], limit=self.session.settings.page_size
         )
         if self.ceiling is None and page.items:
             self.ceiling = page.items[0].at + timedelta(microseconds=1)
@@ -142,15 +157,16 @@ class AuditScreen(WorkspaceScreen):
         if not page.items:
             text = "No audit record matches these filters."
         else:
-            first, last = self.page_offset + 1, self.page_offset + len(page.items)
-            number = self.page_offset // page.limit + 1
-            more = "] for older" if page.next_offset is not None else "the oldest page"
+            first = self.shown_before[-1] + 1
+            last = self.shown_before[-1] + len(page.items)
+            number = len(self.cursors)
+            more = "] for older" if page.next_cursor is not None else "the oldest page"
             text = f"Records {first}-{last}, newest first · page {number} · {more}"
         self.query_one("#audit-status", Static).update(text)
 
     def start_over(self) -> None:
         """The newest page for the filters as they are now."""
-        self.page_offset, self.ceiling = 0, None
+        self.cursors, self.shown_before, self.ceiling = [None], [0], None
         self.load_page()
 
     @on(Input.Submitted, "#audit-filters Input")
@@ -170,23 +186,54 @@ class AuditScreen(WorkspaceScreen):
             if page is None:
                 return None
             step = parameters[0] if parameters else 0
-            has_more = page.next_offset is not None if step == 1 else self.page_offset > 0
+            has_more = page.next_cursor is not None if step == 1 else len(self.cursors) > 1
             return has_more or None
         if action == "open_record":
             return self.query_one(AuditTable).current_record is not None or None
+        if action == "failed_logons":
+            return self.offers(WorkspaceAction.FAILED_LOGONS) or False
+        if action == "verify":
+            if not self.offers(WorkspaceAction.VERIFY_AUDIT):
+                return False
+            return not self.verifying or None
         return True
 
     def action_page(self, step: int) -> None:
         page = self.page
         if page is None:
             return
-        if step > 0 and page.next_offset is not None:
-            self.page_offset = page.next_offset
-        elif step < 0 and self.page_offset > 0:
-            self.page_offset = max(0, self.page_offset - page.limit)
+        if step > 0 and page.next_cursor is not None:
+            self.cursors.append(page.next_cursor)
+            self.shown_before.append(self.shown_before[-1] + len(page.items))
+        elif step < 0 and len(self.cursors) > 1:
+            self.cursors.pop()
+            self.shown_before.pop()
         else:
             return
         self.load_page()
+
+    def action_failed_logons(self) -> None:
+        if self.offers(WorkspaceAction.FAILED_LOGONS):
+            self.app.push_screen(FailedLogonsScreen(self.session))
+
+    def action_verify(self) -> None:
+        if self.offers(WorkspaceAction.VERIFY_AUDIT) and not self.verifying:
+            self.verifying = True
+            self.refresh_bindings()
+            self.notify("Verifying the audit chain on the server…", timeout=3)
+            self.run_verification()
+
+    @work(exclusive=True, group="audit-verify", exit_on_error=False)
+    async def run_verification(self) -> None:
+        try:
+            result = await self.session.client.verify_audit()
+        finally:
+            self.verifying = False
+            self.refresh_bindings()
+        self.app.push_screen(AuditVerificationModal(result))
+        # The run is on the record: the newest page shows it.
+        if len(self.cursors) == 1:
+            self.start_over()
 
     def action_refresh(self) -> None:
         self.start_over()

@@ -30,7 +30,7 @@ from sen_tui.screens.workspace import WORKSPACE_BINDINGS, WorkspaceScreen
 from sen_tui.session import Session
 from sen_tui.widgets.marking import MarkingBanner
 from sen_tui.widgets.queue_rows import apply_event
-from sen_tui.widgets.queue_table import LEGEND, QueueTable
+from sen_tui.widgets.queue_table import LEGEND, SUMMARISED_LEGEND, QueueTable
 from sen_tui.widgets.session_bar import SessionBar
 from shared.enums import ReportAction, WorkspaceAction
 from shared.schemas import (
@@ -164,6 +164,8 @@ class QueuesScreen(WorkspaceScreen):
             if page.total_exact:  # the number of pages is known
                 text += f"/{max(number, -(-page.total // page.limit))}"
             text += f" · {count(page.unread, page.unread_exact)} unread · {LEGEND}"
+            if any(item.summary_id is not None for item in page.items):
+                text += f" {SUMMARISED_LEGEND}"
         self.query_one("#queue-status", Static).update(text)
 
     def show_counts(self, counts: dict[str, QueueCount]) -> None:

@@ -28,8 +28,9 @@ from sen_tui.session import Session
 from sen_tui.widgets.marking import MarkingBanner
 from sen_tui.widgets.report_view import body_view, envelope_view
 from shared.diff import differences
-from shared.enums import ReportAction
+from shared.enums import ReportAction, ReportType
 from shared.labels import humanize_path, label_of
+from shared.news import NewsStoryPublic
 from shared.schemas import DeliveryPublic, EventPublic, ReportPublic, ReportVersionPublic
 
 # Each follow-up key and the allowed action that offers it.
@@ -43,6 +44,15 @@ FOLLOW_UPS = {
     "disposition": ReportAction.DISPOSITION,
     "close_report": ReportAction.CLOSE,
 }
+
+
+def coverage_text(stories: list[NewsStoryPublic]) -> Text:
+    text = Text()
+    text.append("In the news\n", style="bold")
+    for story in stories:
+        text.append(f"  {when(story.published_at)}  {story.outlet}: ")
+        text.append(f"{story.headline}  ({story.id})\n")
+    return text
 
 
 class ReportDetailScreen(SenScreen[str | None]):
@@ -80,6 +90,8 @@ class ReportDetailScreen(SenScreen[str | None]):
             with TabPane("Report", id="content"), VerticalScroll(id="report-scroll"):
                 yield Static("", id="report-envelope")
                 yield Static("", id="report-body")
+                # The news stories linked to the report, for a reader of both (SPEC §7).
+                yield Static("", id="report-coverage")
             with TabPane("Versions", id="versions"):
                 yield OptionList(id="version-list")
                 with VerticalScroll(id="version-diff-box"):
@@ -110,6 +122,8 @@ class ReportDetailScreen(SenScreen[str | None]):
             self.gone()
             return
         self.show(report)
+        if report.type != ReportType.NEWS:
+            self.load_coverage()
         if self.query_one(TabbedContent).active != "content":
             self.load_tab(self.query_one(TabbedContent).active)
 
@@ -131,6 +145,18 @@ class ReportDetailScreen(SenScreen[str | None]):
         self.query_one("#report-envelope", Static).update(envelope_view(report, spec))
         self.query_one("#report-body", Static).update(body_view(spec, report.body))
         self.refresh_bindings()
+
+    @work(exclusive=True, group="coverage", exit_on_error=False)
+    async def load_coverage(self) -> None:
+        try:
+            coverage = await self.session.client.report_coverage(self.report_id)
+        except ApiError as exc:
+            if exc.status_code != 404:
+                raise
+            return  # no longer readable: load() says so
+        box = self.query_one("#report-coverage", Static)
+        box.display = bool(coverage.items)
+        box.update(coverage_text(coverage.items))
 
     @on(TabbedContent.TabActivated, "#report-tabs")
     def tab_changed(self, event: TabbedContent.TabActivated) -> None:

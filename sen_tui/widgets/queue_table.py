@@ -28,6 +28,13 @@ LATE_MARK = "*"  # after the status of a report the server flags late (an SIR, S
 LATE_LEGEND = f"{LATE_MARK} late"
 # One line with a queue's counts at 80 columns: single spaces between the marks.
 LEGEND = f"● unread ↻ updated ✓ acknowledged {LATE_LEGEND}"
+# After the status of a report cited in an IROC summary, with the summary's number.
+SUMMARISED_MARK = "Σ"
+SUMMARISED_LEGEND = f"{SUMMARISED_MARK}n in summary n"
+
+
+def summary_mark(item: QueueItem) -> str:
+    return f" {SUMMARISED_MARK}{item.summary_id}" if item.summary_id is not None else ""
 
 
 def row_mark(item: QueueItem) -> str:
@@ -77,7 +84,10 @@ class QueueTable(DataTable[Text]):
     def _fixed_columns(self) -> list[tuple[str, str, int]]:
         """(key, label, width) before the title, as narrow as this page allows."""
         ids = max((len(i.id) for i in self.items), default=17)
-        statuses = max((len(words(i.status)) + i.late for i in self.items), default=6)
+        statuses = max(
+            (len(words(i.status)) + i.late + len(summary_mark(i)) for i in self.items),
+            default=6,
+        )
         return [
             ("mark", " ", 1),
             ("id", "ID", ids),
@@ -114,7 +124,7 @@ class QueueTable(DataTable[Text]):
             if len(item.title) <= self._title_width
             else (item.title[: self._title_width - 1] + "…")
         )
-        status = words(item.status) + (LATE_MARK if item.late else "")
+        status = words(item.status) + (LATE_MARK if item.late else "") + summary_mark(item)
         return [
             Text(row_mark(item), style="bold cyan"),
             Text(item.id, style=f"{base} {flagged}".strip()),

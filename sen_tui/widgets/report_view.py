@@ -57,6 +57,8 @@ def envelope_view(report: ReportPublic, spec: ReportTypeSpec) -> RenderableType:
     row("Updated", when(report.updated_at))
     row("Submitted", when(report.submitted_at))
     row("Case number", report.case_number or "—")
+    if report.summary_id is not None:
+        row("Summarised", f"in IROC summary {report.summary_id}")
     recipients = report.recipients.users + report.recipients.offices
     row("Added recipients", ", ".join(recipients) or "—")
     if report.review_comment:

@@ -61,6 +61,7 @@ async def test_schemathesis_finds_the_api_as_documented(
                 ("ADMIN", "admin"),
                 ("LOGOUT", "sup.nyc"),
                 ("PASSWORD", "sdo.nyc"),
+                ("STATS", "stats"),
             )
         }
 

@@ -89,6 +89,8 @@ async def test_progress_comes_in_order_and_the_data_keeps_every_rule(
                         select(AuditRecord.action).where(AuditRecord.object_id == report.id)
                     )
                 ).all()
+                # Linking a story to a report is news tracking, not a write of the story.
+                records = [r for r in records if not r.startswith("news.")]
                 assert AuditAction.REPORT_CREATE in records, report.id
                 assert len(records) == report.revision, report.id  # one record per write
                 indexed = (

@@ -373,16 +373,15 @@ async def read_audit_api(http: Any) -> list[dict[str, Any]]:
     """The whole audit log as the ISSO reads it."""
     headers = await login(http, "isso")
     records: list[dict[str, Any]] = []
-    offset: int | None = 0
-    while offset is not None:
-        response = await http.get(
-            "/api/v1/audit", params={"offset": offset, "limit": 500}, headers=headers
-        )
+    params: dict[str, Any] = {"limit": 500}
+    while True:
+        response = await http.get("/api/v1/audit", params=params, headers=headers)
         assert response.status_code == 200, response.text
         page = response.json()
         records += page["items"]
-        offset = page["next_offset"]
-    return records
+        if page["next_cursor"] is None:
+            return records
+        params["cursor"] = page["next_cursor"]
 
 
 def leak_problems(

@@ -16,11 +16,12 @@ import httpx
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 from textual.worker import WorkerState
 
 from sen_tui.app import SenApp
 from sen_tui.config import ClientSettings
+from sen_tui.modals.pick_workspace import PickWorkspaceModal
 from tests.support.api import login
 from tests.support.demo import DEMO_PASSWORD
 from tests.tui.bodies import EVENT_AT, spot_body
@@ -245,3 +246,20 @@ def shows_in_full(app: Any, sentence: str) -> bool:
     # Borders are not text: "│ wrapped │" lines read as one sentence.
     text = " ".join(line.strip(" │┃║▎▊") for line in screen_lines(app))
     return " ".join(sentence.split()) in " ".join(text.split())
+
+
+async def switch_workspace(pilot: Pilot[Any], name: str) -> None:
+    """Open the workspace picker (w) and choose workspace ``name`` (its ``Workspace`` value)
+    with the arrow keys, as a user would, whatever order the server offers them in."""
+    await pilot.press("w")
+    await wait_until(pilot, lambda: on_screen(pilot, PickWorkspaceModal), "the picker")
+    options = pilot.app.screen.query_one(OptionList)
+    ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+    assert name in ids, f"workspace {name} is not offered: {ids}"
+    target = ids.index(name)
+    for _ in range(len(ids)):
+        if options.highlighted == target:
+            break
+        await pilot.press("down" if (options.highlighted or 0) < target else "up")
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: not on_screen(pilot, PickWorkspaceModal), "the picker closed")

@@ -14,12 +14,20 @@ from sen_tui.modals.choice import ChoiceModal
 from sen_tui.modals.pick_workspace import PickWorkspaceModal
 from sen_tui.screens.admin import AdminScreen
 from sen_tui.screens.audit import AuditScreen
+from sen_tui.screens.intel import IntelScreen
+from sen_tui.screens.news import EMPTY as NEWS_EMPTY
+from sen_tui.screens.news import NewsScreen
 from sen_tui.screens.queues import QueuesScreen
 from sen_tui.screens.report_detail import ReportDetailScreen
 from sen_tui.screens.report_form import ReportFormScreen
+from sen_tui.screens.statistics import StatisticsScreen
+from sen_tui.screens.summaries import EMPTY as summaries_empty
+from sen_tui.screens.summaries import SummariesScreen
 from sen_tui.screens.workspace import WorkspaceScreen
 from sen_tui.screens.workspace_note import WorkspaceNoteScreen
 from sen_tui.widgets.audit_table import AuditTable
+from sen_tui.widgets.stats_views import StatsTable
+from shared.enums import WorkspaceAction
 from shared.schemas import WorkspacePublic
 from tests.support import flows
 from tests.support.tui import (
@@ -68,7 +76,29 @@ async def check_every_tab(pilot: Pilot[Any], workspace: WorkspacePublic) -> None
     elif isinstance(screen, AdminScreen):
         routing = text_of(pilot.app, "#routing-rules-text")
         assert screen.routing and all(code in routing for code in screen.routing)
-        assert screen.review and screen.query_one(DataTable).row_count == len(screen.review)
+        review = screen.query_one("#review-rules-table", DataTable)
+        assert screen.review and review.row_count == len(screen.review)
+        if WorkspaceAction.MANAGE_USERS in workspace.actions:
+            assert screen.query_one("#users-table", DataTable).row_count > 0
+        if WorkspaceAction.MANAGE_LISTS in workspace.actions:  # the demo's lists and agencies
+            assert screen.query_one("#lists-table", DataTable).row_count > 0
+        if WorkspaceAction.MANAGE_AGENCIES in workspace.actions:
+            assert screen.query_one("#agencies-table", DataTable).row_count > 0
+    elif isinstance(screen, SummariesScreen):
+        await wait_until(pilot, lambda: screen.ready, "the sent summaries")
+        assert screen.sent or text_of(pilot.app, "#sent-note").strip() == summaries_empty
+    elif isinstance(screen, NewsScreen):
+        assert screen.page is not None
+        if not screen.page.items:
+            assert text_of(pilot.app, "#news-status").strip() == NEWS_EMPTY
+    elif isinstance(screen, IntelScreen):
+        assert screen.leads is not None and screen.products is not None
+        if "read_leads" in workspace.actions:
+            assert text_of(pilot.app, "#intel-counts").startswith("Awaiting triage:")
+        assert "report ID, an A-number or a name" in text_of(pilot.app, "#intel-query")
+    elif isinstance(screen, StatisticsScreen):
+        assert screen.answer is not None  # the counts the user may see, even if all zero
+        assert screen.query_one(StatsTable).row_count == len(screen.answer.rows) + 1  # totals
     else:
         assert isinstance(screen, WorkspaceNoteScreen)
         assert workspace.note and text_of(pilot.app, "#workspace-note").strip() == workspace.note

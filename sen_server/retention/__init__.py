@@ -1,0 +1,1 @@
+"""Retention and disposition (SPEC §8): the schedule, legal holds, transfer and destruction."""

@@ -1,0 +1,55 @@
+"""A statistics answer shown two ways: a table (periods down, values across, totals last)
+and a chart (stacked bars or one line per value, via textual-plotext). Both show exactly the
+cells the server sent, "<5" included; a chart draws a suppressed cell as nothing."""
+
+from textual.widgets import DataTable
+from textual_plotext import PlotextPlot
+
+from shared.stats import BUCKET_LABELS, StatsPublic, counted
+
+TOTAL = "Total"
+
+
+class StatsTable(DataTable[str]):
+    def __init__(self) -> None:
+        super().__init__(id="stats-table", cursor_type="row", zebra_stripes=True)
+
+    def show(self, answer: StatsPublic) -> None:
+        self.clear(columns=True)
+        self.add_column(BUCKET_LABELS[answer.bucket], key="period")
+        for name in answer.columns:
+            self.add_column(name, key=f"col-{name}")
+        self.add_column(TOTAL, key="total")
+        for row in answer.rows:
+            self.add_row(row.label, *row.shown, str(row.total), key=row.label)
+        self.add_row(TOTAL, *map(str, answer.column_totals), str(answer.total), key="totals")
+
+
+class StatsChart(PlotextPlot):
+    def __init__(self) -> None:
+        super().__init__(id="stats-chart")
+        self.lines = False
+
+    def show(self, answer: StatsPublic, *, lines: bool) -> None:
+        self.lines = lines
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        labels = [row.label for row in answer.rows]
+        series = [[row.counts[i] or 0 for row in answer.rows] for i in range(len(answer.columns))]
+        counting = counted(answer.group_by)
+        plt.title(f"{counting.capitalize()} per {BUCKET_LABELS[answer.bucket].lower()}")
+        if not series or not labels:
+            plt.title(f"No {counting} match these filters")
+        elif lines:
+            xs = [float(x) for x in range(len(labels))]
+            for name, values in zip(answer.columns, series, strict=True):
+                plt.plot(xs, values, label=name, marker="braille")
+            step = max(1, len(labels) // 6)
+            plt.xticks(xs[::step], labels[::step])
+        elif len(series) == 1:
+            plt.bar(labels, series[0], label=answer.columns[0])
+        else:
+            # plotext takes ``labels`` (one per series); textual-plotext's stub says ``label``.
+            plt.stacked_bar(labels, series, labels=answer.columns)  # type: ignore[call-arg]
+        self.refresh()
