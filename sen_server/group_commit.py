@@ -26,7 +26,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sen_server.audit.writer import AuditActor, AuditEntry, append_audit_batch, lock_chain
 from sen_server.errors import ApiError
 from sen_server.events.store import EventDraft, append_events
-from sen_server.models import OutboxMessage
+from sen_server.models import outbox_row
 
 if TYPE_CHECKING:
     from sen_server.runtime import Runtime
@@ -65,6 +65,15 @@ class WriteGate:
             yield
 
 
+@dataclass(frozen=True)
+class OutboxDraft:
+    """A message for the outbox worker, written when the unit that asks for it commits."""
+
+    kind: str
+    payload: dict[str, Any]
+    subject: str | None = None
+
+
 @dataclass
 class PendingCommit:
     """What one finished read still has to write."""
@@ -73,7 +82,7 @@ class PendingCommit:
     entries: list[AuditEntry] = field(default_factory=list)
     follow_ups: list[FollowUpWrite] = field(default_factory=list)
     events: list[EventDraft] = field(default_factory=list)
-    outbox: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    outbox: list[OutboxDraft] = field(default_factory=list)
 
     def is_empty(self) -> bool:
         return not (self.entries or self.follow_ups or self.events or self.outbox)
@@ -120,12 +129,8 @@ class GroupCommit:
                         kept.append((pending, done))
                 now = runtime.now()
                 for pending, _ in kept:
-                    for kind, payload in pending.outbox:
-                        session.add(
-                            OutboxMessage(
-                                kind=kind, payload=payload, created_at=now, available_at=now
-                            )
-                        )
+                    for draft in pending.outbox:
+                        session.add(outbox_row(draft.kind, draft.payload, draft.subject, now))
                 records = [(p.actor, entry) for p, _ in kept for entry in p.entries]
                 await append_audit_batch(
                     session,

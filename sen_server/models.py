@@ -308,6 +308,18 @@ class OutboxMessage(SQLModel, table=True):
     leased_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     finished_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     last_error: str | None = Field(default=None, max_length=500)
+    # What the message is about ("summary:12", "disclosure:7"), indexed: a summary's
+    # delivery state is read by it, never by searching payloads.
+    subject: str | None = Field(default=None, max_length=80)
+
+
+def outbox_row(
+    kind: str, payload: dict[str, Any], subject: str | None, now: datetime
+) -> OutboxMessage:
+    """The outbox row of a message asked for by a unit of work that commits at ``now``."""
+    return OutboxMessage(
+        kind=kind, payload=payload, subject=subject, created_at=now, available_at=now
+    )
 
 
 class SourceWindow(SQLModel, table=True):

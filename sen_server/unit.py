@@ -33,8 +33,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sen_server.audit.writer import AuditActor, AuditEntry, append_audit, lock_chain
 from sen_server.errors import ApiError
 from sen_server.events.store import EventDraft, append_events
-from sen_server.group_commit import FollowUpWrite, PendingCommit
-from sen_server.models import OutboxMessage
+from sen_server.group_commit import FollowUpWrite, OutboxDraft, PendingCommit
+from sen_server.models import outbox_row
 from sen_server.runtime import Runtime
 
 
@@ -56,7 +56,7 @@ class UnitOfWork:
         self.entries: list[AuditEntry] = []
         self.events: list[EventDraft] = []
         self.follow_ups: list[FollowUpWrite] = []
-        self.outbox: list[tuple[str, dict[str, Any]]] = []
+        self.outbox: list[OutboxDraft] = []
         self._session: AsyncSession | None = None
         self._turn: AbstractAsyncContextManager[None] | None = None
 
@@ -73,9 +73,10 @@ class UnitOfWork:
         """Publish a live event when (and only if) this unit commits."""
         self.events.append(event)
 
-    def enqueue(self, kind: str, payload: dict[str, Any]) -> None:
-        """Ask the job worker to do ``kind`` with ``payload`` once this unit has committed."""
-        self.outbox.append((kind, payload))
+    def enqueue(self, kind: str, payload: dict[str, Any], *, subject: str | None = None) -> None:
+        """Ask the job worker to do ``kind`` with ``payload`` once this unit has committed;
+        ``subject`` names what it is about, for finding it again by index."""
+        self.outbox.append(OutboxDraft(kind, payload, subject))
 
     async def write(self, work: FollowUpWrite) -> None:
         """A write: now in a read-write unit, in the closing write transaction otherwise."""
@@ -145,8 +146,8 @@ class UnitOfWork:
         for work in self.follow_ups:
             await work(session)
         now = self.runtime.now()
-        for kind, payload in self.outbox:
-            session.add(OutboxMessage(kind=kind, payload=payload, created_at=now, available_at=now))
+        for draft in self.outbox:
+            session.add(outbox_row(draft.kind, draft.payload, draft.subject, now))
         if self.entries:
             await self._append(session, self.entries)
         if self.events:

@@ -52,6 +52,21 @@ def pg_settings(tmp_path: Path) -> Iterator[ServerSettings]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fresh_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerSettings]:
+    """Settings for an empty database on each backend, not migrated: migration tests
+    take it from any revision."""
+    if request.param == "sqlite":
+        yield server_settings(tmp_path)
+        return
+    require_postgres()
+    name = create_pg_database()
+    try:
+        yield server_settings(tmp_path, pg_url(name))
+    finally:
+        drop_pg_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_settings(request: pytest.FixtureRequest) -> ServerSettings:
     """Parametrised over both databases: every test using it runs on SQLite and PostgreSQL."""
     name = "sqlite_settings" if request.param == "sqlite" else "pg_settings"

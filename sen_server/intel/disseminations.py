@@ -136,6 +136,7 @@ async def disseminate(
             "file_name": disclosure.export_name,
             "message": base64.b64encode(export.message).decode("ascii"),
         },
+        subject=f"disclosure:{disclosure.id}",
     )
     unit.audit(
         AuditEntry(

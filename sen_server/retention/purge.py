@@ -38,10 +38,13 @@ CONTENT_HOLDERS: list[str] = [
     "DELETE FROM report WHERE id = :report_id",
 ]
 
-# Work not yet done about the report (an email, an export) must not outlive it.
+# Work not yet done about the report (an email, an export) must not outlive it. Only
+# pending messages are searched (by ix_outbox_pending): a finished one does no more work.
 _OUTBOX = {
-    "sqlite": "DELETE FROM outbox WHERE instr(CAST(payload AS TEXT), :quoted) > 0",
-    "postgresql": "DELETE FROM outbox WHERE strpos(payload::text, :quoted) > 0",
+    "sqlite": "DELETE FROM outbox WHERE state = 'pending'"
+    " AND instr(CAST(payload AS TEXT), :quoted) > 0",
+    "postgresql": "DELETE FROM outbox WHERE state = 'pending'"
+    " AND strpos(payload::text, :quoted) > 0",
 }
 
 

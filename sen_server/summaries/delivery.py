@@ -35,6 +35,11 @@ log = logging.getLogger("sen.summaries")
 KIND = "summary.email"
 
 
+def subject_of(summary_id: int) -> str:
+    """The outbox subject of a summary's email (and of each retry of it)."""
+    return f"summary:{summary_id}"
+
+
 def maildir_path(settings: ServerSettings) -> Path:
     return settings.data_dir / "mail-outbox"
 

@@ -280,7 +280,7 @@ async def send_summary(
     for report in await unit.session.exec(select(Report).where(col(Report.id).in_(cited))):
         report.summarised_at, report.summary_id = now, summary.id
         unit.session.add(report)
-    unit.enqueue(delivery.KIND, {"summary_id": summary.id})
+    unit.enqueue(delivery.KIND, {"summary_id": summary.id}, subject=delivery.subject_of(summary_id))
     _audit(
         unit,
         AuditAction.SUMMARY_SEND,
@@ -298,7 +298,7 @@ async def retry_summary(unit: UnitOfWork, caller: Caller, summary_id: int) -> Su
     latest = (await views.latest_deliveries(unit, [summary_id])).get(summary_id)
     if summary.state != "sent" or latest is None or latest.state != "failed":
         raise ApiError(409, "not_failed", "Only a summary whose delivery failed can be retried.")
-    unit.enqueue(delivery.KIND, {"summary_id": summary.id})
+    unit.enqueue(delivery.KIND, {"summary_id": summary.id}, subject=delivery.subject_of(summary_id))
     _audit(unit, AuditAction.SUMMARY_RETRY, summary, previous_error=latest.last_error)
     return await views.summary_public(unit, summary, pending_retry=True)
 

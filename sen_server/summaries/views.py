@@ -17,10 +17,10 @@ async def latest_deliveries(unit: UnitOfWork, ids: list[int]) -> dict[int, Outbo
     """The latest outbox message of each summary (a retry adds a newer one)."""
     if not ids:
         return {}
-    summary_of = col(OutboxMessage.payload)["summary_id"].as_integer()
+    subjects = [delivery.subject_of(summary_id) for summary_id in ids]
     rows = await unit.session.exec(
         select(OutboxMessage)
-        .where(col(OutboxMessage.kind) == delivery.KIND, summary_of.in_(ids))
+        .where(col(OutboxMessage.subject).in_(subjects))
         .order_by(col(OutboxMessage.id))
     )
     return {int(m.payload["summary_id"]): m for m in rows}

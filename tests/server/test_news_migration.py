@@ -3,11 +3,8 @@ into ``news_story`` (outlet and publication time from their bodies), and a downg
 removes the news tables again."""
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from alembic import command
 
@@ -15,13 +12,6 @@ from sen_server.db import create_engine
 from sen_server.migrate import alembic_config, upgrade
 from sen_server.models import JSONType, UTCDateTime
 from sen_server.settings import ServerSettings
-from tests.support.databases import (
-    create_pg_database,
-    drop_pg_database,
-    pg_url,
-    require_postgres,
-    server_settings,
-)
 
 BEFORE_NEWS = "0007"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -45,19 +35,6 @@ report = sa.table(
     sa.column("recipients", JSONType),
     sa.column("body", JSONType),
 )
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def fresh_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ServerSettings]:
-    if request.param == "sqlite":
-        yield server_settings(tmp_path)
-        return
-    require_postgres()
-    name = create_pg_database()
-    try:
-        yield server_settings(tmp_path, pg_url(name))
-    finally:
-        drop_pg_database(name)
 
 
 async def _write_old_reports(settings: ServerSettings) -> None:
