@@ -6,9 +6,9 @@ Dialogs import no screen: they get what they show as attributes and answer by di
 from typing import TypeVar
 
 from textual.screen import ModalScreen
-from textual.widgets import Footer
 
 from sen_tui.failures import ForwardsFailures
+from sen_tui.widgets.footer import SenFooter
 
 T = TypeVar("T")
 
@@ -17,4 +17,4 @@ class SenModal(ForwardsFailures, ModalScreen[T]):
     def on_mount(self) -> None:
         # Every dialog shows its own keys, not those of the screen below it. (Textual calls
         # this as well as a dialog's own on_mount.)
-        self.mount(Footer(compact=True))
+        self.mount(SenFooter())

@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from sen_tui.formatting import words
 from sen_tui.modals.admin_form import FormField, FormModal
@@ -29,6 +29,7 @@ from sen_tui.widgets.admin_agencies import AgenciesPane
 from sen_tui.widgets.admin_lists import ListsPane
 from sen_tui.widgets.admin_offices import OfficesPane
 from sen_tui.widgets.admin_users import UsersPane
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.session_bar import SessionBar
 from shared.catalogue import send_actions
 from shared.enums import ReportAction, ReportType, WorkspaceAction
@@ -150,7 +151,7 @@ class AdminScreen(WorkspaceScreen):
                 with TabPane("Agencies", id="agencies"):
                     yield AgenciesPane(self.session)
         yield Static(self.workspace.note or NOTE, id="admin-note")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def on_mount(self) -> None:
         self.query_one("#admin-note").display = self.tabs[0] == "routing-rules"

@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from sen_tui.api import AuditFilters
 from sen_tui.modals.audit_record import AuditRecordModal
@@ -19,6 +19,7 @@ from sen_tui.screens.failed_logons import FailedLogonsScreen
 from sen_tui.screens.workspace import WORKSPACE_BINDINGS, WorkspaceScreen
 from sen_tui.session import Session
 from sen_tui.widgets.audit_table import AuditTable
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.session_bar import SessionBar
 from sen_tui.widgets.text_inputs import TextInput
 from shared.audit_review import AuditPage
@@ -57,7 +58,7 @@ class AuditScreen(WorkspaceScreen):
         Binding("[", "page(-1)", "Previous page", id="audit.previous_page", group=PAGES),
         Binding("]", "page(1)", "Next page", id="audit.next_page", group=PAGES),
         Binding("l", "failed_logons", "Failed logons", id="audit.failed_logons"),
-        Binding("v", "verify", "Verify chain", id="audit.verify"),
+        Binding("v", "verify", "Verify", id="audit.verify"),
         *WORKSPACE_BINDINGS,
     ]
     AUTO_FOCUS = "#audit-table"
@@ -103,7 +104,7 @@ class AuditScreen(WorkspaceScreen):
             )
         yield AuditTable()
         yield Static("", id="audit-status")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def on_mount(self) -> None:
         self.start_over()

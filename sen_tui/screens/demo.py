@@ -11,10 +11,11 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, LoadingIndicator, Static
+from textual.widgets import DataTable, LoadingIndicator, Static
 
 from sen_tui.demo import DemoAccount, DemoError, EmbeddedServer
 from sen_tui.screens.base import SenScreen
+from sen_tui.widgets.footer import SenFooter
 
 
 class DemoStartScreen(SenScreen[list[DemoAccount] | None]):
@@ -38,7 +39,7 @@ class DemoStartScreen(SenScreen[list[DemoAccount] | None]):
             )
             yield Static(id="demo-reports")
             yield LoadingIndicator()
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def on_mount(self) -> None:
         self.query_one("#demo-reports").display = False
@@ -104,7 +105,7 @@ class DemoAccountsScreen(SenScreen[str | None]):
         )
         yield Static(id="demo-reports")
         yield DataTable(id="demo-accounts", cursor_type="row")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

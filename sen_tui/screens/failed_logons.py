@@ -9,11 +9,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Label, Select, Static
+from textual.widgets import DataTable, Label, Select, Static
 
 from sen_tui.formatting import short_when
 from sen_tui.screens.base import SenScreen
 from sen_tui.session import Session
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.session_bar import SessionBar
 from shared.audit_review import FailedLogonReport
 
@@ -63,7 +64,7 @@ class FailedLogonsScreen(SenScreen[None]):
                 by_source: DataTable[Text] = DataTable(id="failed-by-source", cursor_type="row")
                 by_source.add_columns("Source", "Fails", "Accts", "Last")
                 yield by_source
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -11,12 +11,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from sen_tui.modals.prompt import TextPromptModal
 from sen_tui.screens.intel_product import ProductScreen
 from sen_tui.screens.workspace import WORKSPACE_BINDINGS, WorkspaceScreen
 from sen_tui.session import Session
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.session_bar import SessionBar
 from shared.enums import WorkspaceAction
 from shared.intel import (
@@ -84,7 +85,7 @@ class IntelScreen(WorkspaceScreen):
                     "Press / and give a report ID, an A-number or a name.", id="intel-query"
                 )
                 yield DataTable(id="intel-disclosures-table", cursor_type="row")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def on_mount(self) -> None:
         if not self.offers(W.READ_LEADS):  # an auditor: the accounting only
@@ -197,8 +198,8 @@ class IntelScreen(WorkspaceScreen):
             return self.current_lead() is not None or None
         if action == "open_product":
             return self.tab == "products" and self.current_product() is not None
-        if action == "find_disclosures":
-            return self.offers(W.READ_DISCLOSURES)
+        if action == "find_disclosures":  # the Disclosures tab's own key (3 goes there)
+            return self.offers(W.READ_DISCLOSURES) and self.tab == "disclosures"
         return True
 
     @on(TabbedContent.TabActivated, "#intel-tabs")

@@ -11,12 +11,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from sen_tui.modals.disseminate import DisseminateModal
 from sen_tui.modals.prompt import ConfirmModal, TextPromptModal
 from sen_tui.screens.base import SenScreen
 from sen_tui.session import Session
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.session_bar import SessionBar
 from shared.intel import MIN_JUSTIFICATION, ProductAction, ProductPublic, PutBack
 
@@ -62,7 +63,7 @@ class ProductScreen(SenScreen[None]):
             yield Static(id="product-put-backs")
             yield Static("What leaves, per lead (removed fields left out)", classes="intel-h")
             yield Static(id="product-content")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def on_mount(self) -> None:
         self.show()

@@ -8,11 +8,12 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from sen_tui.modals.prompt import TextPromptModal
 from sen_tui.screens.base import SenScreen
 from sen_tui.session import Session
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.session_bar import SessionBar
 from shared.retention import LegalHoldPublic
 
@@ -51,7 +52,7 @@ class LegalHoldsScreen(SenScreen[None]):
         yield SessionBar(self.session, title="Legal holds")
         yield DataTable(id="holds-table", cursor_type="row")
         yield Static("Loading…", id="holds-status")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def on_mount(self) -> None:
         self.load_holds()

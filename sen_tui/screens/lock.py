@@ -10,11 +10,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from sen_tui.api import ApiError, ServerUnreachable
 from sen_tui.screens.base import SenScreen
 from sen_tui.session import Session
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.text_inputs import TextInput
 
 
@@ -40,7 +41,7 @@ class LockScreen(SenScreen[bool]):
                 yield Button("Unlock", id="unlock", variant="primary")
                 yield Button("Log out", id="log-out")
             yield Label("", id="lock-error")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#unlock")

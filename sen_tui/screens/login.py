@@ -8,11 +8,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from sen_tui.api import ApiError, ServerUnreachable, SessionEnded
 from sen_tui.screens.base import SenScreen
 from sen_tui.session import Session
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.text_inputs import TextInput
 from shared.schemas import MePublic
 
@@ -62,7 +63,7 @@ class LoginScreen(SenScreen[MePublic]):
                 yield Button("Log in", id="log-in", variant="primary")
                 yield Button("Continue session", id="resume", classes="hidden")
             yield Label(Text(self.message), id="login-error")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def on_mount(self) -> None:
         self.load_notice()

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from sen_tui.api import ApiError, NewsFilters
 from sen_tui.modals.choice import ChoiceModal
@@ -18,6 +18,7 @@ from sen_tui.modals.news_story import NewsStoryModal
 from sen_tui.modals.prompt import TextPromptModal
 from sen_tui.screens.workspace import WORKSPACE_BINDINGS, WorkspaceScreen
 from sen_tui.session import Session
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.news_table import NewsTable
 from sen_tui.widgets.session_bar import SessionBar
 from shared.enums import WorkspaceAction
@@ -59,7 +60,7 @@ class NewsScreen(WorkspaceScreen):
         yield Static("", id="news-filters")
         yield NewsTable()
         yield Static("", id="news-status")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def on_mount(self) -> None:
         self.show_filters()

@@ -9,11 +9,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from sen_tui.api import ApiError, ServerUnreachable
 from sen_tui.screens.base import SenScreen
 from sen_tui.session import Session
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.text_inputs import TextInput
 from shared.schemas import MePublic
 
@@ -56,7 +57,7 @@ class PasswordScreen(SenScreen[MePublic | None]):
                 yield Button("Change password", id="change", variant="primary")
                 yield Button("Log out" if self.forced else "Cancel", id="cancel")
             yield Label("", id="password-error")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     @on(Input.Submitted)
     def next_or_change(self, event: Input.Submitted) -> None:

@@ -16,7 +16,7 @@ holds it is the server's answer (its queue pages), not a rule kept here.
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static, Tab, Tabs
+from textual.widgets import DataTable, Static, Tab, Tabs
 
 from sen_tui.api import ApiError
 from sen_tui.flows.coalesce import Coalesced
@@ -28,6 +28,7 @@ from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.screens.search import SearchScreen
 from sen_tui.screens.workspace import WORKSPACE_BINDINGS, WorkspaceScreen
 from sen_tui.session import Session
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.marking import MarkingBanner
 from sen_tui.widgets.queue_rows import apply_event
 from sen_tui.widgets.queue_table import LEGEND, SUMMARISED_LEGEND, QueueTable
@@ -95,7 +96,7 @@ class QueuesScreen(WorkspaceScreen):
         else:
             note = self.workspace.note or "The server offers you no queue here."
             yield Static(note, id="no-queues")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def on_mount(self) -> None:
         self.session.events.subscribe(self, self.on_live_event)

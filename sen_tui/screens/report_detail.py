@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from sen_tui.api import ApiError
@@ -25,6 +25,7 @@ from sen_tui.modals.review import approve_dialog, return_dialog
 from sen_tui.screens.base import SenScreen
 from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.session import Session
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.marking import MarkingBanner
 from sen_tui.widgets.report_view import body_view, envelope_view
 from shared.diff import differences
@@ -100,7 +101,7 @@ class ReportDetailScreen(SenScreen[str | None]):
                 yield DataTable(id="routing-table", cursor_type="row")
                 yield Static("", id="routing-note")
         yield MarkingBanner(position="bottom")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def on_mount(self) -> None:
         self.session.events.subscribe(self, self.on_live_event)

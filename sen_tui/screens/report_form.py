@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
-from textual.widgets import Button, Footer, Input, Select, Static, TextArea
+from textual.widgets import Button, Input, Select, Static, TextArea
 
 from sen_tui.api import ApiError, ServerUnreachable
 from sen_tui.formatting import words
@@ -25,6 +25,7 @@ from sen_tui.modals.recipients import RecipientsModal
 from sen_tui.modals.review import amend_dialog
 from sen_tui.screens.base import SenScreen
 from sen_tui.session import Session
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.form_fields import FormBlock
 from sen_tui.widgets.marking import MarkingBanner
 from sen_tui.widgets.report_form import FormPayload, ReportForm, comparable_report
@@ -88,7 +89,7 @@ class ReportFormScreen(SenScreen[ReportPublic | None]):
         yield MarkingBanner(
             self.report.marking if self.report else DEFAULT_MARKING, position="bottom"
         )
-        yield Footer(compact=True)
+        yield SenFooter()
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

@@ -9,11 +9,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Label, Static
+from textual.widgets import Button, Label, Static
 
 from sen_tui.api import ApiError, ServerUnreachable
 from sen_tui.screens.base import SenScreen
 from sen_tui.session import Session
+from sen_tui.widgets.footer import SenFooter
 from shared.schemas import MePublic, RulesPublic
 
 
@@ -36,7 +37,7 @@ class RulesScreen(SenScreen[MePublic | None]):
             yield Button("I acknowledge these rules", id="acknowledge", variant="primary")
             yield Button("Decline and log out", id="decline")
         yield Label("", id="rules-error")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def on_mount(self) -> None:
         self.load_rules()

@@ -11,12 +11,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from sen_tui.formatting import words
 from sen_tui.screens.base import SenScreen
 from sen_tui.screens.report_detail import ReportDetailScreen
 from sen_tui.session import Session
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.marking import MarkingBanner
 from sen_tui.widgets.queue_table import LATE_LEGEND, QueueTable
 from sen_tui.widgets.session_bar import SessionBar
@@ -70,7 +71,7 @@ class SearchScreen(SenScreen[None]):
         yield QueueTable()
         yield Static(HINT, id="search-summary")
         yield MarkingBanner(position="bottom")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def _type_options(self) -> list[tuple[str, str]]:
         catalogue = self.session.catalogue

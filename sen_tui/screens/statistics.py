@@ -16,12 +16,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
-from textual.widgets import ContentSwitcher, Footer, Input, Select, Static
+from textual.widgets import ContentSwitcher, Input, Select, Static
 
 from sen_tui.api import ApiError, StatsFilters
 from sen_tui.modals.prompt import TextPromptModal
 from sen_tui.screens.workspace import WORKSPACE_BINDINGS, WorkspaceScreen
 from sen_tui.session import Session
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.session_bar import SessionBar
 from sen_tui.widgets.stats_views import StatsChart, StatsTable
 from sen_tui.widgets.text_inputs import TextInput
@@ -49,7 +50,7 @@ class StatisticsScreen(WorkspaceScreen):
         Binding("c", "toggle_view", "Chart/table", id="stats.view"),
         Binding("l", "toggle_lines", "Bars/lines", id="stats.lines"),
         Binding("/", "focus_filters", "Filter", id="stats.filter"),
-        Binding("e", "export", "Export CSV", id="stats.export"),
+        Binding("e", "export", "Export", id="stats.export"),
         Binding("r", "refresh", "Refresh", id="stats.refresh", show=False),
         Binding("escape", "focus_view", "To the numbers", id="stats.numbers", show=False),
         *WORKSPACE_BINDINGS,
@@ -103,7 +104,7 @@ class StatisticsScreen(WorkspaceScreen):
             yield StatsTable()
             yield StatsChart()
         yield Static("", id="stats-status")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -13,7 +13,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import (
     DataTable,
-    Footer,
     Label,
     SelectionList,
     Static,
@@ -27,6 +26,7 @@ from sen_tui.formatting import words
 from sen_tui.modals.choice import ChoiceModal
 from sen_tui.screens.workspace import WORKSPACE_BINDINGS, WorkspaceScreen
 from sen_tui.session import Session
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.session_bar import SessionBar
 from shared.enums import EventKind
 from shared.schemas import EventPublic, WorkspacePublic
@@ -96,7 +96,7 @@ class SummariesScreen(WorkspaceScreen):
             with TabPane("4 Preview", id="preview"), VerticalScroll(id="preview-box"):
                 yield Static("", id="preview-head")
                 yield Static("Nothing to preview yet.", id="preview-text")
-        yield Footer(compact=True)
+        yield SenFooter()
 
     def on_mount(self) -> None:
         self.session.events.subscribe(self, self.on_live_event)

@@ -6,9 +6,10 @@ away."""
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from sen_tui.screens.workspace import WORKSPACE_BINDINGS, WorkspaceScreen
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.session_bar import SessionBar
 
 NO_NOTE = "There is nothing to show here yet."
@@ -22,4 +23,4 @@ class WorkspaceNoteScreen(WorkspaceScreen):
         with VerticalScroll(id="workspace-note-box"):
             yield Static(Text(self.workspace.label), id="workspace-note-title")
             yield Static(Text(self.workspace.note or NO_NOTE), id="workspace-note")
-        yield Footer(compact=True)
+        yield SenFooter()

@@ -186,6 +186,7 @@ def test_intel_disclosures(snap_compare: Any, intel_server: Any, size: str) -> N
 
     async def then(pilot: Pilot[Any]) -> None:
         screen = await _intel(pilot)
+        await pilot.press("3")  # the Disclosures tab
         await pilot.press("slash")
         await wait_until(pilot, lambda: on_screen(pilot, TextPromptModal), "the prompt")
         await type_text(pilot, lead)

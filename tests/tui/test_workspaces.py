@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input
+from textual.widgets._footer import FooterKey
 
 from sen_tui.commands import screen_commands
 from sen_tui.modals.audit_record import AuditRecordModal
@@ -26,6 +27,7 @@ from sen_tui.screens.summaries import SummariesScreen
 from sen_tui.screens.workspace import WorkspaceScreen
 from sen_tui.screens.workspace_note import WorkspaceNoteScreen
 from sen_tui.widgets.audit_table import AuditTable
+from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.stats_views import StatsTable
 from shared.enums import WorkspaceAction
 from shared.schemas import WorkspacePublic
@@ -124,6 +126,14 @@ async def test_every_role_lands_where_every_tab_has_content_or_says_why_it_is_em
             )
             await wait_until(pilot, lambda: not screen_busy(pilot), "its first page")
             await check_every_tab(pilot, workspace)
+            # Every key the workspace offers is on screen at 80 columns: none scrolled out
+            # of sight past the right edge of the footer.
+            footer = app.screen.query_one(SenFooter)
+            await wait_until(
+                pilot,
+                lambda f=footer: f.query(FooterKey) and f.max_scroll_x == 0,
+                f"every {workspace.label} key to fit in 80 columns",
+            )
             offered = titles(pilot)
             assert "session: Log out" in offered  # never a dead end
             if not reads_content:  # nothing to acknowledge, not even dimmed
