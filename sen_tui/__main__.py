@@ -2,8 +2,10 @@
 embedded server full of synthetic data, and stops it again on the way out."""
 
 import argparse
+import os
 import signal
 import sys
+import threading
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -46,14 +48,31 @@ def _settings(args: argparse.Namespace) -> ClientSettings:
     return ClientSettings(**overrides)
 
 
+_demo: list[EmbeddedServer] = []  # the embedded server of `sen demo`, once made
+HARD_EXIT_SECONDS = 10.0
+
+
 def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
+    # A watchdog first: with the terminal gone, Textual's shutdown can wait forever on its
+    # output thread (seen: main thread in WriterThread.stop, queue never drained), and the
+    # user's processes must not outlive their terminal. It stops the demo server and exits.
+    watchdog = threading.Timer(HARD_EXIT_SECONDS, _hard_exit, args=(128 + signum,))
+    watchdog.daemon = True  # a clean exit does not wait for it
+    watchdog.start()
     raise SystemExit(128 + signum)  # unwinds through `finally`: the demo server stops
+
+
+def _hard_exit(code: int) -> None:
+    for demo in _demo:
+        demo.stop()
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = _settings(args)
     demo = EmbeddedServer(reports=args.reports) if args.command == "demo" else None
+    _demo.extend([demo] if demo is not None else [])
     if demo is None:
         try:
             check_server_url(settings.server_url, allow_insecure_http=settings.allow_insecure_http)

@@ -170,7 +170,8 @@ def test_the_client_and_its_server_end_with_the_terminal(
 ) -> None:
     """The user closes the terminal window (every process on it gets SIGHUP), or only the
     client gets SIGHUP or SIGTERM (a remote session dropped, `timeout`, a logout): the
-    client, the embedded server and the data builder all end within 5 seconds."""
+    client, the embedded server and the data builder all end, none left running (30 s is a
+    hang guard: on a loaded CI machine the client's orderly stop took over 5 s)."""
     term, _ = terminal
     term.wait_for(lambda s: "choose an account" in s, "the demo accounts", timeout=60)
     shell = int(tmux("display-message", "-p", "-t", term.name, "#{pane_pid}").strip())
@@ -188,8 +189,8 @@ def test_the_client_and_its_server_end_with_the_terminal(
     else:
         (client,) = (pid for pid, c in commands.items() if "-m sen_tui demo" in c)
         os.kill(client, signal.SIGHUP if ending == "SIGHUP" else signal.SIGTERM)
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30
     while still_running(family) and time.monotonic() < deadline:
         time.sleep(0.1)
     left = {pid: commands.get(pid, "?") for pid in still_running(family)}
-    assert not left, f"still running 5 s after the terminal closed: {left}"
+    assert not left, f"still running 30 s after the terminal closed: {left}"
