@@ -19,6 +19,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -26,7 +27,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sen_server.audit.writer import AuditActor, AuditEntry, append_audit_batch, lock_chain
 from sen_server.errors import ApiError
 from sen_server.events.store import EventDraft, append_events
-from sen_server.models import outbox_row
+from sen_server.models import OutboxMessage
 
 if TYPE_CHECKING:
     from sen_server.runtime import Runtime
@@ -72,6 +73,16 @@ class OutboxDraft:
     kind: str
     payload: dict[str, Any]
     subject: str | None = None
+
+    def row(self, now: datetime) -> OutboxMessage:
+        """Its outbox row, due at once, in a transaction that commits at ``now``."""
+        return OutboxMessage(
+            kind=self.kind,
+            payload=self.payload,
+            subject=self.subject,
+            created_at=now,
+            available_at=now,
+        )
 
 
 @dataclass
@@ -130,7 +141,7 @@ class GroupCommit:
                 now = runtime.now()
                 for pending, _ in kept:
                     for draft in pending.outbox:
-                        session.add(outbox_row(draft.kind, draft.payload, draft.subject, now))
+                        session.add(draft.row(now))
                 records = [(p.actor, entry) for p, _ in kept for entry in p.entries]
                 await append_audit_batch(
                     session,

@@ -313,15 +313,6 @@ class OutboxMessage(SQLModel, table=True):
     subject: str | None = Field(default=None, max_length=80)
 
 
-def outbox_row(
-    kind: str, payload: dict[str, Any], subject: str | None, now: datetime
-) -> OutboxMessage:
-    """The outbox row of a message asked for by a unit of work that commits at ``now``."""
-    return OutboxMessage(
-        kind=kind, payload=payload, subject=subject, created_at=now, available_at=now
-    )
-
-
 class SourceWindow(SQLModel, table=True):
     """How often one source address did one thing (tried to log on, sent a bad token) in
     one fixed window of time, counted across every server instance: what the rate limits

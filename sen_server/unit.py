@@ -34,7 +34,6 @@ from sen_server.audit.writer import AuditActor, AuditEntry, append_audit, lock_c
 from sen_server.errors import ApiError
 from sen_server.events.store import EventDraft, append_events
 from sen_server.group_commit import FollowUpWrite, OutboxDraft, PendingCommit
-from sen_server.models import outbox_row
 from sen_server.runtime import Runtime
 
 
@@ -147,7 +146,7 @@ class UnitOfWork:
             await work(session)
         now = self.runtime.now()
         for draft in self.outbox:
-            session.add(outbox_row(draft.kind, draft.payload, draft.subject, now))
+            session.add(draft.row(now))
         if self.entries:
             await self._append(session, self.entries)
         if self.events:

@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 import threading
+from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -48,22 +49,21 @@ def _settings(args: argparse.Namespace) -> ClientSettings:
     return ClientSettings(**overrides)
 
 
-_demo: list[EmbeddedServer] = []  # the embedded server of `sen demo`, once made
 HARD_EXIT_SECONDS = 10.0
 
 
-def _exit_on_signal(signum: int, frame: FrameType | None) -> None:
+def _exit_on_signal(demo: EmbeddedServer | None, signum: int, frame: FrameType | None) -> None:
     # A watchdog first: with the terminal gone, Textual's shutdown can wait forever on its
     # output thread (seen: main thread in WriterThread.stop, queue never drained), and the
     # user's processes must not outlive their terminal. It stops the demo server and exits.
-    watchdog = threading.Timer(HARD_EXIT_SECONDS, _hard_exit, args=(128 + signum,))
+    watchdog = threading.Timer(HARD_EXIT_SECONDS, _hard_exit, args=(demo, 128 + signum))
     watchdog.daemon = True  # a clean exit does not wait for it
     watchdog.start()
     raise SystemExit(128 + signum)  # unwinds through `finally`: the demo server stops
 
 
-def _hard_exit(code: int) -> None:
-    for demo in _demo:
+def _hard_exit(demo: EmbeddedServer | None, code: int) -> None:
+    if demo is not None:
         demo.stop()
     os._exit(code)
 
@@ -72,7 +72,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = _settings(args)
     demo = EmbeddedServer(reports=args.reports) if args.command == "demo" else None
-    _demo.extend([demo] if demo is not None else [])
     if demo is None:
         try:
             check_server_url(settings.server_url, allow_insecure_http=settings.allow_insecure_http)
@@ -80,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"sen: {exc}", file=sys.stderr)
             return 2
 
-    previous = {sig: signal.signal(sig, _exit_on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    on_signal = partial(_exit_on_signal, demo)
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         if demo is not None:
             demo.begin_build()  # the data builds while Textual loads (on the other core)
