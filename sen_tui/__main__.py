@@ -2,6 +2,7 @@
 embedded server full of synthetic data, and stops it again on the way out."""
 
 import argparse
+import asyncio
 import os
 import signal
 import sys
@@ -9,11 +10,14 @@ import threading
 from functools import partial
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sen_tui.api import InsecureServerUrl, check_server_url
 from sen_tui.config import ClientSettings
 from sen_tui.demo import DEFAULT_REPORTS, EmbeddedServer
+
+if TYPE_CHECKING:
+    from textual.app import App  # imported late at run time (see main)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,20 +56,38 @@ def _settings(args: argparse.Namespace) -> ClientSettings:
 HARD_EXIT_SECONDS = 10.0
 
 
-def _exit_on_signal(demo: EmbeddedServer | None, signum: int, frame: FrameType | None) -> None:
-    # A watchdog first: with the terminal gone, Textual's shutdown can wait forever on its
-    # output thread (seen: main thread in WriterThread.stop, queue never drained), and the
-    # user's processes must not outlive their terminal. It stops the demo server and exits.
-    watchdog = threading.Timer(HARD_EXIT_SECONDS, _hard_exit, args=(demo, 128 + signum))
-    watchdog.daemon = True  # a clean exit does not wait for it
-    watchdog.start()
-    raise SystemExit(128 + signum)  # unwinds through `finally`: the demo server stops
+class EndOnSignal:
+    """SIGTERM and SIGHUP (a closed terminal, a dropped session, a logout) end the client and
+    its demo server. While Textual runs, the handler asks the app to exit on its own event
+    loop rather than raising: SystemExit raised from a handler in the middle of Textual's
+    output queue once left the main thread waiting forever in WriterThread.stop (seen in CI).
+    Before and after the app runs there is nothing to interrupt, so it raises and `finally`
+    stops the demo server. Either way a watchdog ends the process if shutdown hangs."""
 
+    def __init__(self, demo: EmbeddedServer | None) -> None:
+        self.demo = demo
+        self.app: App[None] | None = None
 
-def _hard_exit(demo: EmbeddedServer | None, code: int) -> None:
-    if demo is not None:
-        demo.stop()
-    os._exit(code)
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        code = 128 + signum
+        watchdog = threading.Timer(HARD_EXIT_SECONDS, self._hard_exit, args=(code,))
+        watchdog.daemon = True  # a clean exit does not wait for it
+        watchdog.start()
+        try:
+            # Handlers run on the main thread, so this is Textual's loop while the app runs.
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if self.app is not None and loop is not None:
+            # Thread-safe scheduling is also signal-safe: it only queues and wakes the loop.
+            loop.call_soon_threadsafe(partial(self.app.exit, return_code=code))
+            return
+        raise SystemExit(code)  # unwinds through `finally`: the demo server stops
+
+    def _hard_exit(self, code: int) -> None:
+        if self.demo is not None:
+            self.demo.stop()
+        os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,14 +101,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"sen: {exc}", file=sys.stderr)
             return 2
 
-    on_signal = partial(_exit_on_signal, demo)
+    on_signal = EndOnSignal(demo)
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         if demo is not None:
             demo.begin_build()  # the data builds while Textual loads (on the other core)
         from sen_tui.app import SenApp  # after argument errors: Textual takes a moment to load
 
-        SenApp(settings, demo=demo).run()
+        on_signal.app = app = SenApp(settings, demo=demo)
+        app.run()
+        return app.return_code or 0
     except KeyboardInterrupt:
         pass
     finally:
