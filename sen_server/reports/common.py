@@ -43,7 +43,10 @@ async def load_for_update(unit: UnitOfWork, caller: Caller, report_id: str, acti
     return report
 
 
-async def to_public(unit: UnitOfWork, caller: Caller, report: Report) -> ReportPublic:
+async def to_public(
+    unit: UnitOfWork, caller: Caller, report: Report, facts: policy.ActionFacts | None = None
+) -> ReportPublic:
+    """The reader's view; ``facts`` when the caller has looked them up already."""
     author = await unit.session.get(User, report.author_id)
     office = (
         await unit.session.get(Office, report.author_office_id) if report.author_office_id else None
@@ -53,7 +56,11 @@ async def to_public(unit: UnitOfWork, caller: Caller, report: Report) -> ReportP
         author,
         office,
         masked=policy.must_mask(caller, report),
-        allowed=await permitted(unit, caller, report),
+        allowed=(
+            policy.allowed_actions(caller, report, facts)
+            if facts is not None
+            else await permitted(unit, caller, report)
+        ),
     )
 
 

@@ -336,6 +336,12 @@ class ActionFacts:
     review: ReviewPolicy = ReviewPolicy.NONE  # in force for the type (the author's drafts)
     may_review: bool = False  # the caller may decide this report's review
     delivery: DeliveryState | None = None  # the caller's own delivery of it, if any
+    delivery_updated: bool = False  # that delivery shows the report as amended since read
+
+    @property
+    def unread(self) -> bool:
+        """Opening the report changes the caller's delivery (new, or amended since read)."""
+        return self.delivery is DeliveryState.NEW or self.delivery_updated
 
 
 async def action_facts(session: AsyncSession, caller: Caller, report: Report) -> ActionFacts:
@@ -346,17 +352,17 @@ async def action_facts(session: AsyncSession, caller: Caller, report: Report) ->
     may_review = (
         report.status == S.IN_REVIEW and not mine and await can_review(session, caller, report)
     )
-    delivery: DeliveryState | None = None
-    if report.status in PUBLISHED and not mine:
-        state = (
+    if report.status in PUBLISHED and not mine:  # the author is never a recipient
+        row = (
             await session.exec(
-                select(Delivery.state).where(
+                select(Delivery.state, Delivery.updated).where(
                     col(Delivery.report_id) == report.id, col(Delivery.user_id) == caller.id
                 )
             )
         ).first()
-        delivery = DeliveryState(state) if state else None
-    return ActionFacts(review, may_review, delivery)
+        if row is not None:
+            return ActionFacts(review, may_review, DeliveryState(row[0]), bool(row[1]))
+    return ActionFacts(review, may_review)
 
 
 def allowed_actions(caller: Caller, report: Report, facts: ActionFacts) -> frozenset[ReportAction]:

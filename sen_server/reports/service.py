@@ -353,9 +353,12 @@ async def view_report(unit: UnitOfWork, caller: Caller, report_id: str) -> Repor
     report = await policy.readable_report(unit.session, caller, report_id)
     if report is None:
         raise denied(AuditAction.REPORT_VIEW, report_id)
-    now = unit.runtime.now()
-    await unit.write(lambda session: mark_read(session, report.id, caller.id, now))
-    public = await to_public(unit, caller, report)
+    facts = await policy.action_facts(unit.session, caller, report)
+    if facts.unread:
+        # Only a delivery that changes is written: re-opening a report costs no write.
+        now = unit.runtime.now()
+        await unit.write(lambda session: mark_read(session, report.id, caller.id, now))
+    public = await to_public(unit, caller, report, facts)
     unit.audit(
         report_entry(
             AuditAction.REPORT_VIEW, report.id, version=report.version, masked=public.masked

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from sqlalchemy import case
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -47,19 +48,18 @@ async def route_report(unit: UnitOfWork, report: Report) -> list[int]:
 
 
 async def mark_read(session: AsyncSession, report_id: str, user_id: int, now: datetime) -> None:
-    """The recipient opened the report: new → read, and no longer 'updated'."""
-    delivery = (
-        await session.exec(
-            select(Delivery).where(Delivery.report_id == report_id, Delivery.user_id == user_id)
+    """The recipient opened the report: new → read, and no longer 'updated'. One statement:
+    it runs in the group commit's write, where every round trip holds the batch up."""
+    is_new = col(Delivery.state) == DeliveryState.NEW
+    await session.exec(
+        update(Delivery)
+        .where(col(Delivery.report_id) == report_id, col(Delivery.user_id) == user_id)
+        .values(
+            state=case((is_new, DeliveryState.READ.value), else_=col(Delivery.state)),
+            read_at=case((is_new, now), else_=col(Delivery.read_at)),
+            updated=False,
         )
-    ).first()
-    if delivery is None:
-        return
-    if delivery.state == DeliveryState.NEW:
-        delivery.state = DeliveryState.READ
-        delivery.read_at = now
-    delivery.updated = False
-    session.add(delivery)
+    )
 
 
 async def mark_updated(unit: UnitOfWork, report: Report) -> None:
