@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from bench.audit_verify import Timing as AuditTiming
     from bench.live_fanout import FanoutRun
     from bench.queue_pages import Case as QueueCase
-    from bench.queue_pages import Timing as QueueTiming
+    from bench.timing import Timing as QueueTiming
 
 # Sizes for this runner (the scripts' defaults in brackets).
 HTTP_SECONDS = 5  # [10] per case, after a 1 s warm-up
@@ -175,6 +175,7 @@ def _database_url(backend: str) -> Iterator[tuple[str, str]]:
 
 def run_queues() -> Outcome:
     from bench import queue_pages
+    from bench.timing import timing_table
 
     args = argparse.Namespace(
         reports=QUEUE_REPORTS, users=QUEUE_USERS, repeat=QUEUE_REPEAT, pages=QUEUE_PAGES
@@ -184,7 +185,7 @@ def run_queues() -> Outcome:
         for backend in BACKENDS:
             with _database_url(backend) as (url, _):
                 baseline, timings = queue_pages.measure(backend, Path(work) / backend, url, args)
-            print(queue_pages.table(backend, baseline, timings), flush=True)
+            print(timing_table(backend, baseline, timings), flush=True)
             every = [queue_pages.PROBE, *queue_pages.cases(QUEUE_PAGES)]
             measured = list(zip(every, timings, strict=True))
             rows += _queue_rows(BACKENDS[backend], queue_pages.BASELINE_SQL, baseline, measured)

@@ -18,9 +18,7 @@ Baseline, in the same run, through SEN's own engine set-up, in-process:
 import argparse
 import asyncio
 import json
-import os
 import random
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,16 +27,20 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import text
 
 from bench import bulk
 from bench.audit_chain import ACTORS, _entry
-from bench.machine import header, load
-from bench.queue_pages import Timing, _backend
+from bench.machine import load
 from bench.servers import login, running, seed_demo
-from bench.table import markdown, ratio
+from bench.timing import (
+    Timing,
+    add_common_arguments,
+    run_on_each_backend,
+    sql_samples,
+    time_get,
+    timing_table,
+)
 from sen_server.audit.chain import canonical_form, link_hash
-from sen_server.db import create_engine
 from sen_server.settings import ServerSettings
 from sen_tui.launcher import ServerProcess, server_env
 
@@ -137,22 +139,6 @@ def load_records(settings: ServerSettings, count: int, now: datetime) -> tuple[f
     return time.perf_counter() - started, object_id
 
 
-async def _baseline(settings: ServerSettings, repeat: int) -> list[float]:
-    engine = create_engine(settings)
-    samples = []
-    try:
-        async with engine.connect() as conn:
-            for attempt in range(repeat + 1):  # the first warms the cache, unrecorded
-                started = time.perf_counter()
-                (await conn.execute(text(BASELINE_SQL))).fetchall()
-                if attempt:
-                    samples.append(time.perf_counter() - started)
-            await conn.rollback()
-    finally:
-        await engine.dispose()
-    return samples
-
-
 def _time_case(client: httpx.Client, headers: dict[str, str], case: Case, repeat: int) -> Timing:
     params = {**case.params, "limit": str(LIMIT)} if case.path.endswith("audit") else {}
     for number in range(1, case.page):
@@ -162,16 +148,7 @@ def _time_case(client: httpx.Client, headers: dict[str, str], case: Case, repeat
         if cursor is None:
             raise SystemExit(f"{case.label}: the log ends at page {number}")
         params["cursor"] = cursor
-    samples: list[float] = []
-    body: dict[str, Any] = {}
-    for attempt in range(repeat + 1):  # the first is a warm-up, unrecorded
-        started = time.perf_counter()
-        response = client.get(case.path, params=params, headers=headers)
-        elapsed = time.perf_counter() - started
-        response.raise_for_status()
-        body = response.json()
-        if attempt:
-            samples.append(elapsed)
+    samples, body = time_get(client, case.path, headers, repeat, params)
     return Timing(case.label, samples, _note(body))
 
 
@@ -195,9 +172,8 @@ def measure(
     print(f"[{name}] loading {args.records:,} audit records ...", flush=True)
     seconds, object_id = load_records(settings, args.records, now)
     print(f"[{name}] loaded in {seconds:.0f} s (load avg {load()})", flush=True)
-    baseline = Timing(
-        f"baseline: {BASELINE_SQL}", asyncio.run(_baseline(settings, args.repeat)), "in-process"
-    )
+    samples = asyncio.run(sql_samples(settings, BASELINE_SQL, args.repeat))
+    baseline = Timing(f"baseline: {BASELINE_SQL}", samples, "in-process")
     timings = []
     server = ServerProcess(server_env(data_dir, url), data_dir / "logs", name="sen")
     with running(server) as (sen,):
@@ -209,43 +185,18 @@ def measure(
     return baseline, timings, seconds
 
 
-def table(name: str, baseline: Timing, timings: list[Timing]) -> str:
-    base = baseline.p95_ms
-    rows = [
-        [
-            name,
-            t.label,
-            f"{t.median_ms:,.1f}",
-            f"{t.p95_ms:,.1f}",
-            ratio(t.p95_ms, base),
-            len(t.samples),
-            t.note,
-        ]
-        for t in [baseline, *timings]
-    ]
-    headers = ["db", "case", "median ms", "p95 ms", "p95 ÷ baseline p95", "n", "notes"]
-    return markdown(headers, rows)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--records", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=20, help="timed requests per case")
     parser.add_argument("--pages", type=int, default=100, help="the deep page to time")
-    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    add_common_arguments(parser)
     args = parser.parse_args()
-    os.environ["SEN_CONFIG"] = "/nonexistent"  # never a developer's sen-server.toml
-    print(header(), flush=True)
-    names = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    tables = []
-    with tempfile.TemporaryDirectory(prefix="sen-bench-audit-list-") as work:
-        for name in names:
-            with _backend(name) as url:
-                baseline, timings, _ = measure(name, Path(work) / name, url, args)
-                tables.append(table(name, baseline, timings))
-    print()
-    print("\n\n".join(tables))
-    print(f"\nload avg at the end: {load()}")
+
+    def one(name: str, data_dir: Path, url: str) -> str:
+        baseline, timings, _ = measure(name, data_dir, url, args)
+        return timing_table(name, baseline, timings)
+
+    run_on_each_backend(args, "sen-bench-audit-list-", one)
 
 
 if __name__ == "__main__":

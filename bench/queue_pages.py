@@ -18,26 +18,24 @@ median and the 95th percentile. Baseline, in the same run, through SEN's own eng
 
 import argparse
 import asyncio
-import math
-import os
-import statistics
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import text
 
 from bench import bulk
-from bench.machine import header, load
-from bench.pg import asyncpg_url, throwaway_database
+from bench.machine import load
 from bench.servers import login, running, seed_demo
-from bench.table import markdown, ratio
-from sen_server.db import create_engine
+from bench.timing import (
+    Timing,
+    add_common_arguments,
+    run_on_each_backend,
+    sql_samples,
+    time_get,
+    timing_table,
+)
 from sen_server.settings import ServerSettings
 from sen_tui.launcher import ServerProcess, server_env
 
@@ -70,39 +68,6 @@ def cases(pages: int) -> list[Case]:
 PROBE = Case("GET /api/v1/me (fixed cost of an authenticated request)", "agent.nyc", None, 0)
 
 
-@dataclass(frozen=True)
-class Timing:
-    label: str
-    samples: list[float]
-    note: str
-
-    @property
-    def median_ms(self) -> float:
-        return statistics.median(self.samples) * 1000
-
-    @property
-    def p95_ms(self) -> float:
-        ordered = sorted(self.samples)
-        return ordered[math.ceil(0.95 * len(ordered)) - 1] * 1000
-
-
-async def _baseline(settings: ServerSettings, repeat: int) -> list[float]:
-    # SEN's own engine setup, so the driver and its connection pragmas are the same.
-    engine = create_engine(settings)
-    samples = []
-    try:
-        async with engine.connect() as conn:
-            for attempt in range(repeat + 1):  # the first warms the cache, unrecorded
-                started = time.perf_counter()
-                (await conn.execute(text(BASELINE_SQL))).fetchall()
-                if attempt:
-                    samples.append(time.perf_counter() - started)
-            await conn.rollback()
-    finally:
-        await engine.dispose()
-    return samples
-
-
 def _path(case: Case, cursor: str | None) -> str:
     if case.queue is None:
         return "/api/v1/me" if case.page == 0 else "/api/v1/queues/counts"
@@ -125,16 +90,7 @@ def _cursor_to(client: httpx.Client, headers: dict[str, str], case: Case) -> str
 def _time_case(client: httpx.Client, token: str, case: Case, repeat: int) -> Timing:
     headers = {"Authorization": f"Bearer {token}"}
     path = _path(case, _cursor_to(client, headers, case) if case.queue else None)
-    samples: list[float] = []
-    body: dict[str, Any] = {}
-    for attempt in range(repeat + 1):  # the first is a warm-up, unrecorded
-        started = time.perf_counter()
-        response = client.get(path, headers=headers)
-        elapsed = time.perf_counter() - started
-        response.raise_for_status()
-        body = response.json()
-        if attempt:
-            samples.append(elapsed)
+    samples, body = time_get(client, path, headers, repeat)
     return Timing(case.label, samples, _note(body))
 
 
@@ -173,9 +129,8 @@ def measure(
     name: str, data_dir: Path, url: str, args: argparse.Namespace
 ) -> tuple[Timing, list[Timing]]:
     settings = _prepare(name, data_dir, url, args.reports, args.users)
-    baseline = Timing(
-        f"baseline: {BASELINE_SQL}", asyncio.run(_baseline(settings, args.repeat)), "in-process"
-    )
+    samples = asyncio.run(sql_samples(settings, BASELINE_SQL, args.repeat))
+    baseline = Timing(f"baseline: {BASELINE_SQL}", samples, "in-process")
     timings = []
     server = ServerProcess(server_env(data_dir, url), data_dir / "logs", name="sen")
     with running(server) as (sen,):
@@ -188,53 +143,18 @@ def measure(
     return baseline, timings
 
 
-def table(name: str, baseline: Timing, timings: list[Timing]) -> str:
-    base = baseline.p95_ms
-    rows = [
-        [
-            name,
-            t.label,
-            f"{t.median_ms:,.1f}",
-            f"{t.p95_ms:,.1f}",
-            ratio(t.p95_ms, base),
-            len(t.samples),
-            t.note,
-        ]
-        for t in [baseline, *timings]
-    ]
-    headers = ["db", "case", "median ms", "p95 ms", "p95 ÷ baseline p95", "n", "notes"]
-    return markdown(headers, rows)
-
-
-@contextmanager
-def _backend(name: str) -> Iterator[str]:
-    """The database URL for a backend ('' is SEN's SQLite file in the data dir)."""
-    if name == "sqlite":
-        yield ""
-        return
-    with throwaway_database() as database:
-        yield asyncpg_url(database)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=1_000_000)
     parser.add_argument("--users", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=20, help="timed requests per case")
     parser.add_argument("--pages", type=int, default=100, help="the deep page to time")
-    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    add_common_arguments(parser)
     args = parser.parse_args()
-    os.environ["SEN_CONFIG"] = "/nonexistent"  # never a developer's sen-server.toml
-    print(header(), flush=True)
-    names = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    tables = []
-    with tempfile.TemporaryDirectory(prefix="sen-bench-queues-") as work:
-        for name in names:
-            with _backend(name) as url:
-                tables.append(table(name, *measure(name, Path(work) / name, url, args)))
-    print()
-    print("\n\n".join(tables))
-    print(f"\nload avg at the end: {load()}")
+
+    def one(name: str, data_dir: Path, url: str) -> str:
+        return timing_table(name, *measure(name, data_dir, url, args))
+
+    run_on_each_backend(args, "sen-bench-queues-", one)
 
 
 if __name__ == "__main__":

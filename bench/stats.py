@@ -14,9 +14,7 @@ same table in the same run, in-process on SEN's own engine.
 import argparse
 import asyncio
 import importlib.util
-import os
 import random
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,14 +22,18 @@ from types import ModuleType
 from typing import Any
 
 import httpx
-from sqlalchemy import text
 
 from bench import bulk
-from bench.machine import header, load
-from bench.queue_pages import Timing, _backend
+from bench.machine import load
 from bench.servers import login, running, seed_demo
-from bench.table import markdown, ratio
-from sen_server.db import create_engine
+from bench.timing import (
+    Timing,
+    add_common_arguments,
+    run_on_each_backend,
+    sql_samples,
+    time_get,
+    timing_table,
+)
 from sen_server.settings import ServerSettings
 from sen_tui.launcher import ServerProcess, server_env
 from shared.catalogue import LEARA_DISPOSITIONS, SIR_CATEGORIES
@@ -115,34 +117,20 @@ def load_reports(settings: ServerSettings, count: int) -> float:
     return time.perf_counter() - started
 
 
-async def _baseline(settings: ServerSettings, repeat: int) -> list[float]:
-    engine = create_engine(settings)
-    samples = []
-    try:
-        async with engine.connect() as conn:
-            for attempt in range(repeat + 1):  # the first warms the cache, unrecorded
-                started = time.perf_counter()
-                (await conn.execute(text(BASELINE_SQL))).fetchall()
-                if attempt:
-                    samples.append(time.perf_counter() - started)
-    finally:
-        await engine.dispose()
-    return samples
-
-
-def measure(name: str, data_dir: Path, url: str, args: argparse.Namespace) -> list[Timing]:
+def measure(
+    name: str, data_dir: Path, url: str, args: argparse.Namespace
+) -> tuple[Timing, list[Timing]]:
     print(f"[{name}] seeding the demo organisation ...", flush=True)
     seed_demo(data_dir, url, reports=0)
     settings = ServerSettings(data_dir=data_dir, database_url=url)
     print(f"[{name}] loading {args.reports:,} reports and the rollup ...", flush=True)
     seconds = load_reports(settings, args.reports)
     print(f"[{name}] loaded in {seconds:.0f} s (load avg {load()})", flush=True)
-    baseline = Timing(
-        f"baseline: {BASELINE_SQL}", asyncio.run(_baseline(settings, args.repeat)), "in-process"
-    )
+    samples = asyncio.run(sql_samples(settings, BASELINE_SQL, args.repeat))
+    baseline = Timing(f"baseline: {BASELINE_SQL}", samples, "in-process")
     today = datetime.now(UTC).date()
     days_ago = {"d90": today - timedelta(days=90), "d399": today - timedelta(days=399)}
-    timings = [baseline]
+    timings = []
     server = ServerProcess(server_env(data_dir, url), data_dir / "logs", name="sen")
     with running(server) as (sen,):
         tokens = {user: login(sen.url, user) for user in {u for u, _ in CASES}}
@@ -150,51 +138,25 @@ def measure(name: str, data_dir: Path, url: str, args: argparse.Namespace) -> li
             for user, query in CASES:
                 path = f"/api/v1/stats?{query.format(**days_ago)}"
                 headers = {"Authorization": f"Bearer {tokens[user]}"}
-                samples, body = [], {}
-                for attempt in range(args.repeat + 1):  # the first is a warm-up
-                    started = time.perf_counter()
-                    response = client.get(path, headers=headers)
-                    elapsed = time.perf_counter() - started
-                    response.raise_for_status()
-                    body = response.json()
-                    if attempt:
-                        samples.append(elapsed)
+                samples, body = time_get(client, path, headers, args.repeat)
                 cells = len(body["rows"]) * len(body["columns"])
                 note = f"{cells} cells, {body['total']:,} reports ({body['scope']})"
                 label = query.format(d90="-90d", d399="-399d")
                 timings.append(Timing(f"{user}: {label}", samples, note))
                 print(f"[{name}] {timings[-1].label}: p95 {timings[-1].p95_ms:.1f} ms", flush=True)
-    return timings
-
-
-def table(name: str, timings: list[Timing]) -> str:
-    base = timings[0].p95_ms
-    rows = [
-        [name, t.label, f"{t.median_ms:,.1f}", f"{t.p95_ms:,.1f}", ratio(t.p95_ms, base), *extra]
-        for t in timings
-        for extra in [(len(t.samples), t.note)]
-    ]
-    headers = ["db", "case", "median ms", "p95 ms", "p95 ÷ baseline p95", "n", "notes"]
-    return markdown(headers, rows)
+    return baseline, timings
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--reports", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=20, help="timed requests per case")
-    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    add_common_arguments(parser)
     args = parser.parse_args()
-    os.environ["SEN_CONFIG"] = "/nonexistent"  # never a developer's sen-server.toml
-    print(header(), flush=True)
-    names = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    tables = []
-    with tempfile.TemporaryDirectory(prefix="sen-bench-stats-") as work:
-        for name in names:
-            with _backend(name) as url:
-                tables.append(table(name, measure(name, Path(work) / name, url, args)))
-    print()
-    print("\n\n".join(tables))
-    print(f"\nload avg at the end: {load()}")
+
+    def one(name: str, data_dir: Path, url: str) -> str:
+        return timing_table(name, *measure(name, data_dir, url, args))
+
+    run_on_each_backend(args, "sen-bench-stats-", one)
 
 
 if __name__ == "__main__":
