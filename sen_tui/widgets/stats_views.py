@@ -2,6 +2,8 @@
 and a chart (stacked bars or one line per value, via textual-plotext). Both show exactly the
 cells the server sent, "<5" included; a chart draws a suppressed cell as nothing."""
 
+import math
+
 from textual.widgets import DataTable
 from textual_plotext import PlotextPlot
 
@@ -25,6 +27,18 @@ class StatsTable(DataTable[str]):
         self.add_row(TOTAL, *map(str, answer.column_totals), str(answer.total), key="totals")
 
 
+def count_ticks(highest: int, most: int = 6) -> list[int]:
+    """Whole-number ticks from 0 to at least ``highest``, at most ``most`` of them, in steps
+    of 1, 2 or 5 times a power of ten: plotext's own ticks gave counts like "249.2"."""
+    if highest <= 0:
+        return [0, 1]
+    raw = highest / (most - 1)
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    top = math.ceil(highest / step) * step
+    return list(range(0, top + 1, step))
+
+
 class StatsChart(PlotextPlot):
     def __init__(self) -> None:
         super().__init__(id="stats-chart")
@@ -41,7 +55,14 @@ class StatsChart(PlotextPlot):
         plt.title(f"{counting.capitalize()} per {BUCKET_LABELS[answer.bucket].lower()}")
         if not series or not labels:
             plt.title(f"No {counting} match these filters")
-        elif lines:
+            self.refresh()
+            return
+        # Bars stack: their height is a period's sum; lines rise only to their highest value.
+        stacks = [sum(period) for period in zip(*series, strict=True)]
+        ticks = count_ticks(max(max(values) for values in series) if lines else max(stacks))
+        plt.ylim(0, ticks[-1])
+        plt.yticks([float(tick) for tick in ticks], [f"{tick:,}" for tick in ticks])
+        if lines:
             xs = [float(x) for x in range(len(labels))]
             for name, values in zip(answer.columns, series, strict=True):
                 plt.plot(xs, values, label=name, marker="braille")
