@@ -164,15 +164,19 @@ def still_running(pids: set[int]) -> set[int]:
     return alive
 
 
-@pytest.mark.parametrize("ending", ["terminal closed", "SIGHUP", "SIGTERM"])
+SIGNALS = {"SIGHUP": signal.SIGHUP, "SIGTERM": signal.SIGTERM}
+
+
+@pytest.mark.parametrize("ending", ["terminal closed", *SIGNALS])
 def test_the_client_and_its_server_end_with_the_terminal(
     terminal: tuple[Terminal, Path], ending: str
 ) -> None:
     """The user closes the terminal window (every process on it gets SIGHUP), or only the
     client gets SIGHUP or SIGTERM (a remote session dropped, `timeout`, a logout): the
     client, the embedded server and the data builder all end, none left running (30 s is a
-    hang guard: on a loaded CI machine the client's orderly stop took over 5 s)."""
-    term, _ = terminal
+    hang guard: on a loaded CI machine the client's orderly stop took over 5 s), and the
+    client's exit status is the conventional one for the signal (128 + its number)."""
+    term, exit_file = terminal
     term.wait_for(lambda s: "choose an account" in s, "the demo accounts", timeout=60)
     shell = int(tmux("display-message", "-p", "-t", term.name, "#{pane_pid}").strip())
     family = descendants(shell)
@@ -188,9 +192,15 @@ def test_the_client_and_its_server_end_with_the_terminal(
         tmux("kill-session", "-t", term.name)
     else:
         (client,) = (pid for pid, c in commands.items() if "-m sen_tui demo" in c)
-        os.kill(client, signal.SIGHUP if ending == "SIGHUP" else signal.SIGTERM)
+        os.kill(client, SIGNALS[ending])
     deadline = time.monotonic() + 30
     while still_running(family) and time.monotonic() < deadline:
         time.sleep(0.1)
     left = {pid: commands.get(pid, "?") for pid in still_running(family)}
     assert not left, f"still running 30 s after the terminal closed: {left}"
+    if ending in SIGNALS:
+        # The shell that ran it reports the status of a process ended by that signal.
+        deadline = time.monotonic() + 10
+        while not exit_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert exit_file.read_text().strip() == str(128 + SIGNALS[ending])
