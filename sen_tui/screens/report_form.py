@@ -74,6 +74,7 @@ class ReportFormScreen(SenScreen[ReportPublic | None]):
         # "Unsaved changes" question, no empty "(untitled)" draft saved by autosave).
         self.untouched: dict[str, Any] | None = None
         self.conflict_pending = False
+        self.ready = False  # the first field has the cursor: keys typed now land in the form
 
     def compose(self) -> ComposeResult:
         yield MarkingBanner(self.report.marking if self.report else DEFAULT_MARKING)
@@ -123,6 +124,7 @@ class ReportFormScreen(SenScreen[ReportPublic | None]):
         if self.saved is None:
             self.untouched = self.form.payload().comparable()
         self.query_one(ReportForm).query(FormBlock).first().focus_editor()
+        self.ready = True
 
     @property
     def form(self) -> ReportForm:

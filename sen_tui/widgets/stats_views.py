@@ -18,13 +18,18 @@ class StatsTable(DataTable[str]):
 
     def show(self, answer: StatsPublic) -> None:
         self.clear(columns=True)
-        self.add_column(BUCKET_LABELS[answer.bucket], key="period")
-        for name in answer.columns:
-            self.add_column(name, key=f"col-{name}")
-        self.add_column(TOTAL, key="total")
-        for row in answer.rows:
-            self.add_row(row.label, *row.shown, str(row.total), key=row.label)
-        self.add_row(TOTAL, *map(str, answer.column_totals), str(answer.total), key="totals")
+        headers = [BUCKET_LABELS[answer.bucket], *answer.columns, TOTAL]
+        keys = ["period", *(f"col-{name}" for name in answer.columns), "total"]
+        rows = [[row.label, *row.shown, str(row.total)] for row in answer.rows]
+        totals = [TOTAL, *map(str, answer.column_totals), str(answer.total)]
+        # Widths from the cells, not left to the table: a second answer shown right after
+        # the first was once drawn with its columns as narrow as their headers ("2025-").
+        columns = zip(*rows, totals, strict=True)
+        for header, key, column in zip(headers, keys, columns, strict=True):
+            self.add_column(header, key=key, width=max(map(len, (header, *column))))
+        for row, cells in zip(answer.rows, rows, strict=True):
+            self.add_row(*cells, key=row.label)
+        self.add_row(*totals, key="totals")
 
 
 def count_ticks(highest: int, most: int = 6) -> list[int]:

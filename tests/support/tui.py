@@ -170,22 +170,28 @@ async def open_from_queue(pilot: Any, queue_key: str, report_id: str) -> None:
 async def open_new_form(pilot: Pilot[Any], type_index: int) -> None:
     """n, then the type at ``type_index`` in the picker: a new, empty form."""
     from sen_tui.modals.pick_type import PickTypeModal
-    from sen_tui.screens.report_form import ReportFormScreen
 
     await pilot.press("n")
     await wait_until(pilot, lambda: on_screen(pilot, PickTypeModal), "the type picker")
     await pilot.press(*["down"] * type_index, "enter")
-    await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
+    await wait_until(pilot, lambda: form_ready(pilot), "the form, its first field focused")
+
+
+def form_ready(pilot: Pilot[Any]) -> bool:
+    """The report form is on screen and has put the cursor in its first field: a field
+    focused before that would lose the cursor to it (seen on a slow CI machine)."""
+    from sen_tui.screens.report_form import ReportFormScreen
+
+    screen = pilot.app.screen
+    return isinstance(screen, ReportFormScreen) and screen.ready
 
 
 async def edit_from_queue(pilot: Pilot[Any], queue_key: str, report_id: str) -> None:
     """Open a draft from a queue and press e: the form, with the cursor in it."""
-    from sen_tui.screens.report_form import ReportFormScreen
 
     await open_from_queue(pilot, queue_key, report_id)
     await pilot.press("e")
-    await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
-    await wait_until(pilot, lambda: pilot.app.focused is not None, "focus in the form")
+    await wait_until(pilot, lambda: form_ready(pilot), "the form, its first field focused")
 
 
 async def review_from_keyboard(pilot: Pilot[Any], report_id: str, key: str, comment: str) -> None:

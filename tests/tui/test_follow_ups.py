@@ -9,10 +9,10 @@ from sen_tui.modals.disposition import DispositionModal
 from sen_tui.modals.prompt import ConfirmModal
 from sen_tui.modals.recipients import RecipientsModal
 from sen_tui.screens.report_detail import ReportDetailScreen
-from sen_tui.screens.report_form import ReportFormScreen
 from tests.support.tui import (
     Api,
     edit_from_queue,
+    form_ready,
     log_in_through_ui,
     make_app,
     notified,
@@ -53,7 +53,7 @@ async def test_a_returned_report_shows_the_reviewers_comment(tui_server: Any, ap
         envelope = text_of(author, "#report-envelope")
         assert "Reviewer's comment" in envelope and COMMENT in envelope
         await pilot.press("e")
-        await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
+        await wait_until(pilot, lambda: form_ready(pilot), "the form")
         assert f"Returned by the reviewer: {COMMENT}" in text_of(author, "#review-comment")
 
 
@@ -100,7 +100,7 @@ async def test_recipients_are_picked_by_name_and_refusals_shown_at_the_field(
         await pick(pilot, "statis", "user:stats")  # content-blind: the server refuses
         assert "office FIG-LAX, hq.hsi, stats" in text_of(app, "#recipient-chosen")
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form again")
+        await wait_until(pilot, lambda: form_ready(pilot), "the form again")
         block = block_at(app, "recipients")
         assert "office FIG-LAX, hq.hsi, stats" in text_of(app, "#recipients-chosen")
 
@@ -119,7 +119,7 @@ async def test_recipients_are_picked_by_name_and_refusals_shown_at_the_field(
             await pilot.press("down")
         await pilot.press("enter")  # untick
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form again")
+        await wait_until(pilot, lambda: form_ready(pilot), "the form again")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen.report.revision == 2, "saved")
         assert not block.error_text

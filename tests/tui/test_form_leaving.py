@@ -8,9 +8,9 @@ from textual.widgets import Button
 
 from sen_tui.modals.choice import ChoiceModal
 from sen_tui.screens.queues import QueuesScreen
-from sen_tui.screens.report_form import ReportFormScreen
 from tests.support.tui import (
     Api,
+    form_ready,
     log_in_through_ui,
     make_app,
     on_screen,
@@ -59,5 +59,5 @@ async def test_leaving_a_touched_form_asks_with_the_safe_answer_focused(
         await pilot.press("left")
         assert isinstance(app.focused, Button) and app.focused.id == "keep"
         await pilot.press("enter")  # the focused, safe answer: back to the form, text intact
-        await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form again")
+        await wait_until(pilot, lambda: form_ready(pilot), "the form again")
     assert await _drafts(api, user) == before

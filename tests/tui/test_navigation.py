@@ -11,13 +11,13 @@ from sen_tui.modals.pick_type import PickTypeModal
 from sen_tui.modals.prompt import TextPromptModal
 from sen_tui.screens.queues import QueuesScreen
 from sen_tui.screens.report_detail import ReportDetailScreen
-from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.screens.search import SearchScreen
 from sen_tui.widgets.queue_table import QueueTable
 from shared.enums import DEFAULT_MARKING
 from tests.support.tui import (
     Api,
     edit_from_queue,
+    form_ready,
     log_in_through_ui,
     make_app,
     notified,
@@ -234,7 +234,7 @@ async def test_amend_lands_on_the_report_once_then_escape_on_the_queue(
         await show_tab(pilot, "4", amended["id"])  # My queue, Review, Drafts, My reports
         await open_from_queue(pilot, "4", amended["id"])
         await pilot.press("m")
-        await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
+        await wait_until(pilot, lambda: form_ready(pilot), "the form")
         await fill(pilot, "case_number", "LA-2026-0042")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: on_screen(pilot, TextPromptModal), "the reason")

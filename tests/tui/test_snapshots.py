@@ -36,7 +36,6 @@ from sen_tui.screens.audit import AuditScreen
 from sen_tui.screens.demo import DemoAccountsScreen
 from sen_tui.screens.lock import LockScreen
 from sen_tui.screens.password import PasswordScreen
-from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.screens.rules import RulesScreen
 from sen_tui.screens.search import SearchScreen
 from sen_tui.screens.statistics import StatisticsScreen
@@ -51,6 +50,7 @@ from tests.support.servers import ServerProcess, free_port
 from tests.support.tui import (
     edit_from_queue,
     enter_credentials,
+    form_ready,
     make_app,
     on_screen,
     open_from_queue,
@@ -359,7 +359,7 @@ async def open_form_for_sir(pilot: Pilot[Any]) -> None:
     await pilot.press("n")
     await wait_until(pilot, lambda: on_screen(pilot, PickTypeModal), "the type picker")
     await pilot.press("down", "down", "enter")
-    await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
+    await wait_until(pilot, lambda: form_ready(pilot), "the form")
     await wait_until(pilot, lambda: pilot.app.focused is not None, "focus in the form")
 
 
@@ -394,7 +394,7 @@ def test_amend_reason_dialog(
     async def then(pilot: Pilot[Any]) -> None:
         await open_report(pilot, "3", ids["submitted"])
         await pilot.press("m")
-        await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the form")
+        await wait_until(pilot, lambda: form_ready(pilot), "the form")
         await wait_until(pilot, lambda: pilot.app.focused is not None, "focus in the form")
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: on_screen(pilot, TextPromptModal), "the reason")

@@ -34,6 +34,7 @@ from shared.schemas import WorkspacePublic
 from tests.support import flows
 from tests.support.tui import (
     Api,
+    form_ready,
     in_workspace,
     log_in_through_ui,
     make_app,
@@ -163,7 +164,7 @@ async def test_a_review_rule_changed_by_an_administrator_reaches_a_running_clien
             await close_untouched_form(pilot)
             await open_from_queue(pilot, "2", draft["id"])  # My queue, Drafts
             await pilot.press("e")
-            await wait_until(pilot, lambda: on_screen(pilot, ReportFormScreen), "the draft")
+            await wait_until(pilot, lambda: form_ready(pilot), "the draft")
             offered = titles(pilot)
             assert "form: Ask review" in offered and "form: Submit" not in offered
             await pilot.press("ctrl+t")  # not offered: nothing is sent
