@@ -26,6 +26,11 @@ class Coalesced:
         self._worker: Worker[None] | None = None
         self._started = float("-inf")
 
+    @property
+    def owed(self) -> bool:
+        """A run is asked for and not yet started, or started and not yet finished."""
+        return self._pending or (self._worker is not None and not self._worker.is_finished)
+
     def request(self) -> None:
         if self._pending:
             return

@@ -82,6 +82,11 @@ class QueuesScreen(WorkspaceScreen):
     def ready(self) -> bool:
         return self.page is not None or self.current is None
 
+    @property
+    def catching_up(self) -> bool:
+        """A re-read of the page or the counts is due (after an event, or on reconnecting)."""
+        return self._reread.owed or self._recount.owed
+
     def compose(self) -> ComposeResult:
         if self.queues:
             # Titles, types and statuses of reports are report content: marked like a report

@@ -64,8 +64,11 @@ async def wait_until(
 
 
 def screen_busy(pilot: Pilot[Any]) -> bool:
-    """Whether the current screen still has work (loading a page, a report...) under way."""
+    """Whether the current screen still has work (loading a page, a report...) under way or
+    due (a queue's re-read waits out a short settling time after the stream connects)."""
     screen = pilot.app.screen
+    if getattr(screen, "catching_up", False):
+        return True
     return any(
         w.node is screen and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
         for w in pilot.app.workers
