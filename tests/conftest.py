@@ -15,6 +15,7 @@ from litestar.testing import AsyncTestClient
 from sen_server.app import create_app
 from sen_server.migrate import upgrade
 from sen_server.settings import ServerSettings
+from tests.support.alone import cores
 from tests.support.clock import FakeClock
 from tests.support.databases import (
     create_pg_database,
@@ -25,6 +26,17 @@ from tests.support.databases import (
 )
 from tests.support.demo import seed_demo
 from tests.support.servers import ServerProcess
+
+
+@pytest.fixture(autouse=True)
+def _share_the_cores(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """A test marked ``alone`` (it asserts a time bound) runs with no other test beside it
+    on the other worker (tests/support/alone.py)."""
+    alone = request.node.get_closest_marker("alone") is not None
+    with cores(tmp_path_factory, alone=alone):
+        yield
 
 
 @pytest.fixture

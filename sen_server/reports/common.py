@@ -51,16 +51,13 @@ async def to_public(
     office = (
         await unit.session.get(Office, report.author_office_id) if report.author_office_id else None
     )
+    facts = facts or await policy.action_facts(unit.session, caller, report)
     return report_public(
         report,
         author,
         office,
         masked=policy.must_mask(caller, report),
-        allowed=(
-            policy.allowed_actions(caller, report, facts)
-            if facts is not None
-            else await permitted(unit, caller, report)
-        ),
+        allowed=policy.allowed_actions(caller, report, facts),
     )
 
 

@@ -136,6 +136,7 @@ async def _submit_sir(http: httpx.AsyncClient, agent: dict[str, str], seed: int)
 
 
 @pytest.mark.postgres
+@pytest.mark.alone  # within a second
 async def test_event_reaches_a_client_of_another_instance_within_a_second(
     pg_settings: Any, start_server: Any
 ) -> None:

@@ -3,7 +3,11 @@
 import asyncio
 import time
 
+import pytest
+
 from sen_server.events.bus import Wakeup
+
+pytestmark = pytest.mark.alone  # wakes within 0.5 s
 
 
 async def test_a_wakeup_between_read_and_wait_is_not_lost() -> None:

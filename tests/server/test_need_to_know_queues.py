@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import pytest
 from httpx_sse import aconnect_sse
 
 from sen_server.auth.sessions import find_session
@@ -235,6 +236,7 @@ async def test_events_show_nothing_a_user_may_not_read(
     assert "OPPRED" not in {e["report_type"] for e in pao_events}
 
 
+@pytest.mark.alone  # heartbeats every 0.5 s
 async def test_busy_stream_still_pings_and_ends_with_its_session(
     client: Any, demo_settings: ServerSettings, clock: FakeClock, monkeypatch: Any
 ) -> None:

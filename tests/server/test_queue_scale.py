@@ -28,7 +28,7 @@ from tests.support.clock import FakeClock
 from tests.support.demo import seed_demo
 from tests.support.factories import complete_body
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.alone]  # each page within PAGE_SECONDS
 
 REPORTS = 100_000
 PAGE_SECONDS = 2.0  # the budget for one page on this 2-core machine

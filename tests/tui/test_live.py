@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import httpx
+import pytest
 
 from sen_server.events.stream import HEARTBEAT_SECONDS
 from sen_tui.api import SenClient
@@ -147,6 +148,7 @@ async def test_reconnect_sends_last_event_id_and_stops_when_the_session_ends() -
     assert isinstance(posted[-1], LiveSessionEnded)
 
 
+@pytest.mark.alone  # noticed within NOTICE_WITHIN
 async def test_a_frozen_server_is_noticed_within_the_heartbeat_and_recovered(
     tui_server: Any,
 ) -> None:
@@ -182,6 +184,7 @@ async def count_queue_reads(api: Api, username: str) -> int:
     return len(page["items"])
 
 
+@pytest.mark.alone  # counts the reads made in fixed pauses
 async def test_a_burst_of_reports_makes_few_reads_no_alarm_and_every_row(
     tui_server: Any, api: Api
 ) -> None:
