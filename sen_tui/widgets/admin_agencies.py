@@ -21,6 +21,7 @@ from sen_tui.failures import ForwardsFailures
 from sen_tui.modals.admin_form import FormField, FormModal, FormRefused
 from sen_tui.modals.prompt import ConfirmModal
 from sen_tui.session import Session
+from sen_tui.widgets.keyed_table import KeyedTable
 from shared.intel import AgencyPublic
 
 # Far above any certificate, far below what would hurt to read: a wrong path (a log, an
@@ -92,10 +93,10 @@ class AgenciesPane(ForwardsFailures, Vertical):
     def __init__(self, session: Session) -> None:
         super().__init__(id="agencies-pane")
         self.session = session
-        self.agencies: dict[int, AgencyPublic] | None = None
+        self.table: KeyedTable[AgencyPublic] = KeyedTable(id="agencies-table")
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="agencies-table", cursor_type="row")
+        yield self.table
         yield Static("", id="agency-details")
 
     def on_mount(self) -> None:
@@ -103,29 +104,26 @@ class AgenciesPane(ForwardsFailures, Vertical):
 
     @work(exclusive=True, group="agencies", exit_on_error=False)
     async def load(self, keep: int | None = None) -> None:
-        rows = await self.session.client.agencies()
-        self.agencies = {row.id: row for row in rows}
-        table = self.query_one("#agencies-table", DataTable)
-        table.clear(columns=True)
-        table.add_columns("Agency", "E-mail", "Certificate expires")
-        for row in rows:
-            table.add_row(
+        self.table.fill(
+            ("Agency", "E-mail", "Certificate expires"),
+            await self.session.client.agencies(),
+            lambda row: row.id,
+            lambda row: (
                 Text(row.name),
                 Text(row.email or "—"),
                 Text(expiry(row.certificate_not_after)),
-                key=str(row.id),
-            )
-        if keep is not None and keep in self.agencies:
-            table.move_cursor(row=table.get_row_index(str(keep)), animate=False)
+            ),
+            keep,
+        )
         self.show_details()
 
     @property
+    def agencies(self) -> dict[str, AgencyPublic] | None:
+        return self.table.items
+
+    @property
     def selected(self) -> AgencyPublic | None:
-        table = self.query_one("#agencies-table", DataTable)
-        if not self.agencies or not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.agencies.get(int(str(key)))
+        return self.table.selected
 
     @on(DataTable.RowHighlighted, "#agencies-table")
     def show_details(self) -> None:

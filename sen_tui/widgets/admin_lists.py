@@ -15,6 +15,7 @@ from sen_tui.failures import ForwardsFailures
 from sen_tui.modals.admin_form import FormField, FormModal
 from sen_tui.modals.prompt import ConfirmModal
 from sen_tui.session import Session
+from sen_tui.widgets.keyed_table import KeyedTable
 from shared.summaries import LIST_NAME_MAX, DistributionListPublic
 
 MEMBER_LINES = 6  # the addresses box's height; more addresses scroll
@@ -49,10 +50,10 @@ class ListsPane(ForwardsFailures, Vertical):
     def __init__(self, session: Session) -> None:
         super().__init__(id="lists-pane")
         self.session = session
-        self.lists: dict[int, DistributionListPublic] | None = None
+        self.table: KeyedTable[DistributionListPublic] = KeyedTable(id="lists-table")
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="lists-table", cursor_type="row")
+        yield self.table
         yield Static("", id="list-members")
 
     def on_mount(self) -> None:
@@ -60,29 +61,26 @@ class ListsPane(ForwardsFailures, Vertical):
 
     @work(exclusive=True, group="lists", exit_on_error=False)
     async def load(self, keep: int | None = None) -> None:
-        rows = await self.session.client.distribution_lists()
-        self.lists = {row.id: row for row in rows}
-        table = self.query_one("#lists-table", DataTable)
-        table.clear(columns=True)
-        table.add_columns("List", "Addresses", "State")
-        for row in rows:
-            table.add_row(
+        self.table.fill(
+            ("List", "Addresses", "State"),
+            await self.session.client.distribution_lists(),
+            lambda row: row.id,
+            lambda row: (
                 Text(row.name),
                 Text(str(len(row.addresses)), justify="right"),
                 Text("retired" if row.retired else "in use"),
-                key=str(row.id),
-            )
-        if keep is not None and keep in self.lists:
-            table.move_cursor(row=table.get_row_index(str(keep)), animate=False)
+            ),
+            keep,
+        )
         self.show_members()
 
     @property
+    def lists(self) -> dict[str, DistributionListPublic] | None:
+        return self.table.items
+
+    @property
     def selected(self) -> DistributionListPublic | None:
-        table = self.query_one("#lists-table", DataTable)
-        if not self.lists or not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.lists.get(int(str(key)))
+        return self.table.selected
 
     @on(DataTable.RowHighlighted, "#lists-table")
     def show_members(self) -> None:

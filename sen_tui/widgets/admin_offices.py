@@ -9,12 +9,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable
 
 from sen_tui.failures import ForwardsFailures
 from sen_tui.modals.admin_form import FormField, FormModal
 from sen_tui.modals.prompt import ConfirmModal
 from sen_tui.session import Session
+from sen_tui.widgets.keyed_table import KeyedTable
 from shared.admin import OfficePublic
 from shared.enums import OfficeKind
 
@@ -51,10 +51,10 @@ class OfficesPane(ForwardsFailures, Vertical):
     def __init__(self, session: Session) -> None:
         super().__init__(id="offices-pane")
         self.session = session
-        self.offices: dict[str, OfficePublic] | None = None
+        self.table: KeyedTable[OfficePublic] = KeyedTable(id="offices-table")
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="offices-table", cursor_type="row")
+        yield self.table
 
     def on_mount(self) -> None:
         self.load()
@@ -62,30 +62,24 @@ class OfficesPane(ForwardsFailures, Vertical):
     @work(exclusive=True, group="offices", exit_on_error=False)
     async def load(self, keep: str | None = None) -> None:
         offices = await self.session.client.admin_offices()
-        self.offices = {o.code: o for o in offices}
-        table = self.query_one("#offices-table", DataTable)
-        table.clear(columns=True)
-        table.add_columns("Office", "Name", "Kind", "AOR", "Accounts")
-        for office in offices:
-            table.add_row(
+        self.table.fill(
+            ("Office", "Name", "Kind", "AOR", "Accounts"),
+            offices,
+            lambda office: office.code,
+            lambda office: (
                 Text("  " * office.depth + office.code),  # the tree, by indentation
                 Text(office.name),
                 Text(office.kind),
                 Text(office.aor or "—"),
                 Text(str(office.users), justify="right"),
-                key=office.code,
-            )
-        if keep and keep in self.offices:
-            table.move_cursor(row=table.get_row_index(keep), animate=False)
+            ),
+            keep,
+        )
         self.screen.refresh_bindings()
 
     @property
     def selected(self) -> OfficePublic | None:
-        table = self.query_one("#offices-table", DataTable)
-        if not self.offices or not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.offices.get(str(key))
+        return self.table.selected
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in {"edit", "retire"}:

@@ -16,6 +16,7 @@ from sen_tui.modals.admin_form import FormField, FormModal
 from sen_tui.modals.prompt import ConfirmModal
 from sen_tui.modals.temporary_password import TemporaryPasswordModal
 from sen_tui.session import Session
+from sen_tui.widgets.keyed_table import KeyedTable
 from sen_tui.widgets.text_inputs import TextInput
 from shared.admin import AdminUserPublic, UserCreated
 from shared.enums import Program
@@ -106,7 +107,7 @@ class UsersPane(ForwardsFailures, Vertical):
     def __init__(self, session: Session) -> None:
         super().__init__(id="users-pane")
         self.session = session
-        self.users: dict[str, AdminUserPublic] | None = None
+        self.table: KeyedTable[AdminUserPublic] = KeyedTable(id="users-table")
         self.more = False
 
     def compose(self) -> ComposeResult:
@@ -116,7 +117,7 @@ class UsersPane(ForwardsFailures, Vertical):
             max_length=100,
             compact=True,
         )
-        yield DataTable(id="users-table", cursor_type="row")
+        yield self.table
         yield Static("", id="users-more")
 
     def on_mount(self) -> None:
@@ -126,37 +127,32 @@ class UsersPane(ForwardsFailures, Vertical):
     async def load(self, keep: str | None = None) -> None:
         query = self.query_one("#users-search", Input).value.strip()
         page = await self.session.client.admin_users(query)
-        self.users = {u.username: u for u in page.items}
         self.more = page.next_offset is not None
-        self.show(keep)
-
-    def show(self, keep: str | None) -> None:
-        table = self.query_one("#users-table", DataTable)
-        table.clear(columns=True)
-        # The name last: at 80 columns the columns an administrator acts on stay in view.
-        table.add_columns("Username", "Office", "Roles", "State", "Name")
-        for user in (self.users or {}).values():
-            table.add_row(
+        self.table.fill(
+            # The name last: at 80 columns the columns an administrator acts on stay in view.
+            ("Username", "Office", "Roles", "State", "Name"),
+            page.items,
+            lambda user: user.username,
+            lambda user: (
                 Text(user.username),
                 Text(user.office.code if user.office else "—"),
                 Text(", ".join(user.roles)),
                 Text(account_state(user)),
                 Text(user.display_name),
-                key=user.username,
-            )
-        if keep and self.users and keep in self.users:
-            table.move_cursor(row=table.get_row_index(keep), animate=False)
+            ),
+            keep,
+        )
         more = "More accounts match: narrow the search." if self.more else ""
         self.query_one("#users-more", Static).update(more)
         self.screen.refresh_bindings()
 
     @property
+    def users(self) -> dict[str, AdminUserPublic] | None:
+        return self.table.items
+
+    @property
     def selected(self) -> AdminUserPublic | None:
-        table = self.query_one("#users-table", DataTable)
-        if not self.users or not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return self.users.get(str(key))
+        return self.table.selected
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         user = self.selected
