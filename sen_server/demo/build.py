@@ -158,7 +158,13 @@ async def _build_reports(
                     report_type = ReportType(rng.choice(sorted(creatable_types(author))))
                     runtime.clock = lambda moment=moment: moment  # type: ignore[misc]
                     await _one_report(
-                        _Batch(runtime, session), callers, author, report_type, rng, fake, moment
+                        _Batch(runtime, session),
+                        callers,
+                        author,
+                        report_type,
+                        rng,
+                        fake,
+                        (moment, real_now),
                     )
                     made += 1
                     if time.monotonic() - opened >= BATCH_SECONDS:
@@ -187,12 +193,16 @@ async def _one_report(
     report_type: ReportType,
     rng: random.Random,
     fake: Faker,
-    moment: datetime,
+    when: tuple[datetime, datetime],
 ) -> None:
+    moment, real_now = when  # when the report is written; when the demo is built
     spec = get_type(report_type)
     body = fake_body(spec, fake, rng, moment)
+    fate = rng.random()  # < 0.12 a draft; < 0.2 in review; < 0.25 returned; else decided
     if report_type == ReportType.SPEAR:  # a plan: the activity is days ahead of the report
         event_at = moment + timedelta(days=rng.randint(2, 21), hours=rng.randint(5, 20))
+        if fate < 0.25:  # not approved yet: a plan still ahead, not one whose day has passed
+            event_at = max(event_at, real_now + timedelta(days=rng.randint(1, 14), hours=3))
     else:
         event_at = moment - timedelta(hours=rng.choice([1, 3, 8, 20, 30]))
     title = fake_title(spec, body)
@@ -200,7 +210,6 @@ async def _one_report(
         created = await reports.create_report(
             unit, author, ReportCreate(type=report_type, title=title, event_at=event_at, body=body)
         )
-    fate = rng.random()
     if fate < 0.12:
         return  # stays a draft
     supervisor = _supervisor_of(callers, author)

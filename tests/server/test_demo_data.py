@@ -26,7 +26,7 @@ from shared.enums import AuditAction, ReportStatus, ReportType
 from shared.validation import validate_body
 
 PASSWORD = "synthetic-demo-pass-2026"
-REPORTS = 40
+REPORTS = 120  # enough for SPEARs in every state
 ARGS = ("--reports", str(REPORTS), "--progress")
 
 
@@ -54,6 +54,7 @@ def demo_data(settings: ServerSettings) -> list[str]:
 async def test_progress_comes_in_order_and_the_data_keeps_every_rule(
     sqlite_settings: ServerSettings,
 ) -> None:
+    built_at = datetime.now(UTC)
     lines = demo_data(sqlite_settings)
 
     # database ready → the accounts → organisation → reports, batch by batch → summary
@@ -111,8 +112,16 @@ async def test_progress_comes_in_order_and_the_data_keeps_every_rule(
             for report in reports:
                 if report.type == ReportType.SPEAR:  # a plan: dated after it was written
                     assert report.event_at is not None and report.event_at > report.created_at
+                    if report.status != ReportStatus.SUBMITTED:  # and not yet past, if open
+                        assert report.event_at > built_at, report.id
                 elif report.event_at is not None:
                     assert report.event_at <= report.created_at, report.id
+            open_plans = [
+                r
+                for r in reports
+                if r.type == ReportType.SPEAR and r.status != ReportStatus.SUBMITTED
+            ]
+            assert open_plans, "no SPEAR waits for approval: the plan dates went unchecked"
             submitted = [r for r in reports if r.status == ReportStatus.SUBMITTED]
             assert submitted, "a month of demo data has submitted reports"
             events = (await session.exec(select(func.count()).select_from(Event))).one()

@@ -239,7 +239,7 @@ def fresh_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
 async def test_every_user_sees_in_every_queue_exactly_what_the_read_rule_allows(
     fresh_settings: ServerSettings, clock: FakeClock
 ) -> None:
-    await seed_demo(fresh_settings, reports=160)
+    await seed_demo(fresh_settings, reports=200)
     app = create_app(fresh_settings, clock=clock)
     engine = create_engine(fresh_settings)
     problems: list[str] = []
