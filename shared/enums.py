@@ -113,6 +113,13 @@ class QueueName(StrEnum):
     ALL = "all"  # everything I may read
 
 
+class QueueBadge(StrEnum):
+    """Which count a queue's tab shows beside its label."""
+
+    UNREAD = "unread"  # rows the reader has not opened since they came or changed
+    WAITING = "waiting"  # every row: a work list, each row waits for the reader to act
+
+
 class Workspace(StrEnum):
     """A part of the client with its own screens, offered by ``GET /api/v1/me``."""
 

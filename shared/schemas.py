@@ -17,6 +17,7 @@ from shared.enums import (
     ObjectType,
     Priority,
     Program,
+    QueueBadge,
     QueueName,
     ReportAction,
     ReportStatus,
@@ -162,6 +163,7 @@ class QueueRef(BaseModel):
     name: QueueName
     label: str
     help: str = ""  # what the queue holds, shown when it is empty
+    badge: QueueBadge = QueueBadge.UNREAD  # which of its counts the tab shows
 
 
 class WorkspacePublic(BaseModel):

@@ -4,7 +4,7 @@ are worth offering. Deny by default: a caller who may read no report content has
 
 from sen_server.principal import Caller
 from sen_server.reports import policy as report_policy
-from shared.enums import CONTENT_BLIND_ROLES, QueueName, Role
+from shared.enums import CONTENT_BLIND_ROLES, QueueBadge, QueueName, Role
 from shared.schemas import QueueRef
 
 Q = QueueName
@@ -18,6 +18,10 @@ QUEUE_TEXT: dict[QueueName, tuple[str, str]] = {
     Q.REPORTS: ("My reports", "Every report you wrote. You have written none yet."),
     Q.ALL: ("All reports", "Every report you may read. There is none yet."),
 }
+
+# Work lists: every row waits for the reader's decision (review, triage), read or not, so
+# their tabs count the rows; every other queue counts what is unread.
+WORK_LISTS = frozenset({Q.REVIEW, Q.INTEL})
 
 
 def reads_content(caller: Caller) -> bool:
@@ -49,5 +53,11 @@ def may_open(caller: Caller, queue: QueueName) -> bool:
 
 def queue_refs(caller: Caller) -> list[QueueRef]:
     return [
-        QueueRef(name=q, label=QUEUE_TEXT[q][0], help=QUEUE_TEXT[q][1]) for q in queues_for(caller)
+        QueueRef(
+            name=q,
+            label=QUEUE_TEXT[q][0],
+            help=QUEUE_TEXT[q][1],
+            badge=QueueBadge.WAITING if q in WORK_LISTS else QueueBadge.UNREAD,
+        )
+        for q in queues_for(caller)
     ]

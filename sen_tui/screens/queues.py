@@ -33,7 +33,7 @@ from sen_tui.widgets.marking import MarkingBanner
 from sen_tui.widgets.queue_rows import apply_event
 from sen_tui.widgets.queue_table import LEGEND, SUMMARISED_LEGEND, QueueTable
 from sen_tui.widgets.session_bar import SessionBar
-from shared.enums import ReportAction, WorkspaceAction
+from shared.enums import QueueBadge, ReportAction, WorkspaceAction
 from shared.schemas import (
     EventPublic,
     QueueCount,
@@ -175,11 +175,18 @@ class QueuesScreen(WorkspaceScreen):
         self.query_one("#queue-status", Static).update(text)
 
     def show_counts(self, counts: dict[str, QueueCount]) -> None:
+        """Each tab with the count the server says it shows: unread rows, or for a work
+        list (review, triage) every row waiting."""
         for queue in self.queues:
             tab = self.query_one(f"#queue-{queue.name}", Tab)
             counted = counts.get(queue.name)
-            if counted and counted.unread:
-                tab.label = f"{queue.label} ({count(counted.unread, counted.unread_exact)})"
+            shown = None
+            if counted and queue.badge is QueueBadge.WAITING:
+                shown = (counted.total, counted.total_exact)
+            elif counted:
+                shown = (counted.unread, counted.unread_exact)
+            if shown and shown[0]:
+                tab.label = f"{queue.label} ({count(*shown)})"
             else:
                 tab.label = queue.label
 

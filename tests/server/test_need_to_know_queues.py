@@ -303,3 +303,26 @@ async def test_busy_stream_still_pings_and_ends_with_its_session(
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await runtime.engine.dispose()
+
+
+async def test_work_lists_count_what_waits_and_other_queues_what_is_unread(client: Any) -> None:
+    """The tab of a queue whose every row waits for the reader's decision (review, triage)
+    counts its rows; every other tab its unread rows. The server says which (``badge``)."""
+    seen: dict[str, set[str]] = {}
+    for user in flows.DEMO_USERS:
+        me = flows.expect(
+            await client.get("/api/v1/me", headers=await login(client, user)), 200, "me"
+        )
+        for workspace in me["workspaces"]:
+            for queue in workspace.get("queues", []):
+                seen.setdefault(queue["badge"], set()).add(queue["name"])
+    assert seen == {
+        "waiting": {QueueName.REVIEW, QueueName.INTEL},
+        "unread": {
+            QueueName.MINE,
+            QueueName.IROC,
+            QueueName.DRAFTS,
+            QueueName.REPORTS,
+            QueueName.ALL,
+        },
+    }

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from textual.widgets import Tab
 
 from sen_server.events.stream import HEARTBEAT_SECONDS
 from sen_tui.api import SenClient
@@ -32,7 +33,7 @@ from tests.support.tui import (
     open_new_form,
     wait_until,
 )
-from tests.tui.bodies import EVENT_AT, leara_body
+from tests.tui.bodies import EVENT_AT, leara_body, sir_body
 
 # The server's heartbeat interval plus a few seconds (issue 10: it took ~55 s).
 NOTICE_WITHIN = HEARTBEAT_SECONDS + 8
@@ -60,6 +61,33 @@ async def test_queue_updates_itself_and_flash_spot_notifies_in_a_form(
         expected = f"{second['id']}: Vehicle circling the facility"
         await wait_until(pilot, lambda: expected in flash_titles(app), "the flash notification")
         assert on_screen(pilot, ReportFormScreen)  # nothing took the form away
+
+
+async def test_the_review_tab_counts_what_waits_and_follows_a_new_request(
+    tui_server: Any, api: Api
+) -> None:
+    """A supervisor's Review tab shows how many reports wait for their decision (read or
+    not: the server names it a work list), and a report sent for review while they watch
+    adds one."""
+    await api.sent(
+        "agent.nyc", "SIR", "Arrest to review", review=True, event_at=EVENT_AT, body=sir_body(1)
+    )
+    waiting = (await api.call("sup.nyc", "GET", "/queues/counts"))["review"]["total"]
+    assert waiting >= 1
+    app = make_app(tui_server.url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await log_in_through_ui(pilot, "sup.nyc")
+        tab = app.screen.query_one("#queue-review", Tab)
+        await wait_until(pilot, lambda: str(tab.label) == f"Review ({waiting})", "the count")
+        await api.sent(
+            "agent.nyc",
+            "SIR",
+            "Seizure to review",
+            review=True,
+            event_at=EVENT_AT,
+            body=sir_body(2),
+        )
+        await wait_until(pilot, lambda: str(tab.label) == f"Review ({waiting + 1})", "one more")
 
 
 async def test_events_missed_while_the_server_was_down_are_replayed(
