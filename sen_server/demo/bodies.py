@@ -171,6 +171,8 @@ def fake_body(
         _settle_leara(body, fake, rng, now)
     if spec.code == "SPOT":
         _settle_spot(body, fake)
+    if spec.code == "OPPRED":
+        _settle_oppred(body)
     _write_story(spec.code, body, fake)
     return body
 
@@ -212,14 +214,40 @@ def _settle_spot(body: dict[str, Any], fake: Faker) -> None:
     body["subject_line"] = line.format(city=fake.city(), facility=fake.facility())
 
 
+# Operation Predator reports (sexual crimes against minors) are arrests and seizures of
+# evidence: (title, narrative opening) by category. Sober wording, as in the real reports.
+_OPPRED = {
+    "arrest": (
+        "Arrest for online enticement of a minor in {where}",
+        "Agents arrested a subject for the online enticement of a minor",
+    ),
+    "seizure": (
+        "Devices seized in a child exploitation case in {where}",
+        "Agents executing a search warrant seized devices believed to hold child sexual "
+        "abuse material",
+    ),
+}
+
+
+def _settle_oppred(body: dict[str, Any]) -> None:
+    """An arrest or a seizure, never an SIR category that cannot be an OPPRED (an assault
+    on an officer, an escape). Derived from the drawn category: no extra random draw."""
+    body["category"] = "seizure" if body.get("category") == "seizure" else "arrest"
+
+
+def _oppred_text(body: dict[str, Any]) -> tuple[str, str]:
+    return _OPPRED.get(str(body.get("category")), _OPPRED["arrest"])
+
+
 def fake_title(spec: ReportTypeSpec, body: dict[str, Any]) -> str:
     """A title such as an officer would give it, from what the body says."""
     where = _where(body)
     code = spec.code
-    if code in ("SIR", "OPPRED"):
+    if code == "OPPRED":
+        return _oppred_text(body)[0].format(where=where)[:200]
+    if code == "SIR":
         what = str(body.get("category", "other"))
-        title = _SIR_TITLES.get(what, "Incident in {where}").format(where=where)
-        return (title if code == "SIR" else f"{title} (Operation Predator)")[:200]
+        return _SIR_TITLES.get(what, "Incident in {where}").format(where=where)[:200]
     if code == "SPEAR":
         activity = str(body.get("activity", "operation")).replace("_", " ")
         return f"Planned {activity} in {where}"
@@ -274,7 +302,14 @@ def _write_story(code: str, body: dict[str, Any], fake: Faker) -> None:
     where = _where(body)
     agent = fake.official_title().lower()
     a_agent = f"{'an' if agent[0] in 'aeiou' else 'a'} {agent}"
-    if "narrative" in body and code in ("SIR", "OPPRED"):
+    if "narrative" in body and code == "OPPRED":
+        body["narrative"] = (
+            f"{_oppred_text(body)[1]} in {where}. {_subject_phrase(body)} "
+            "The victims appear in the limited victim records only. The case was referred "
+            "to the local child advocacy centre and forensic review of the evidence is "
+            "under way."
+        )
+    elif "narrative" in body and code == "SIR":
         what = str(body.get("category", "other"))
         body["narrative"] = (
             f"{_SIR_OPENINGS.get(what, 'An incident took place')} in {where}. "

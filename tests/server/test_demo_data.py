@@ -172,6 +172,9 @@ def test_synthetic_bodies_are_valid_and_agree_with_themselves() -> None:
                 today = now.date()
                 age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
                 assert age == person["age"], person
+            if spec.code == "OPPRED":  # a crime against a minor: an arrest or a seizure
+                assert body["category"] in ("arrest", "seizure"), body["category"]
+                assert "minor" in body["narrative"] or "child" in body["narrative"]
             if spec.code == "LEARA":
                 received = datetime.fromisoformat(body["received_at"])
                 assert received <= now
