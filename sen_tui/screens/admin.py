@@ -30,6 +30,7 @@ from sen_tui.widgets.admin_lists import ListsPane
 from sen_tui.widgets.admin_offices import OfficesPane
 from sen_tui.widgets.admin_users import UsersPane
 from sen_tui.widgets.footer import SenFooter
+from sen_tui.widgets.row_table import RowTable
 from sen_tui.widgets.session_bar import SessionBar
 from shared.catalogue import send_actions
 from shared.enums import ReportAction, ReportType, WorkspaceAction
@@ -143,7 +144,7 @@ class AdminScreen(WorkspaceScreen):
             ):
                 yield Static("Loading…", id="routing-rules-text")
             with TabPane("Review rules", id="review-rules"):
-                yield DataTable(id="review-rules-table", cursor_type="row")
+                yield RowTable(id="review-rules-table")
             if "lists" in self.tabs:
                 with TabPane("Lists", id="lists"):
                     yield ListsPane(self.session)

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, LoadingIndicator, Static
 from sen_tui.demo import DemoAccount, DemoError, EmbeddedServer
 from sen_tui.screens.base import SenScreen
 from sen_tui.widgets.footer import SenFooter
+from sen_tui.widgets.row_table import RowTable
 
 
 class DemoStartScreen(SenScreen[list[DemoAccount] | None]):
@@ -104,7 +105,7 @@ class DemoAccountsScreen(SenScreen[str | None]):
             id="demo-password",
         )
         yield Static(id="demo-reports")
-        yield DataTable(id="demo-accounts", cursor_type="row")
+        yield RowTable(id="demo-accounts")
         yield SenFooter()
 
     def on_mount(self) -> None:

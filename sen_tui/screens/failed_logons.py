@@ -15,6 +15,7 @@ from sen_tui.formatting import short_when
 from sen_tui.screens.base import SenScreen
 from sen_tui.session import Session
 from sen_tui.widgets.footer import SenFooter
+from sen_tui.widgets.row_table import RowTable
 from sen_tui.widgets.session_bar import SessionBar
 from shared.audit_review import FailedLogonReport
 
@@ -56,12 +57,12 @@ class FailedLogonsScreen(SenScreen[None]):
         with Horizontal(id="failed-tables"):
             with Vertical():
                 yield Label("By account", classes="failed-heading")
-                by_user: DataTable[Text] = DataTable(id="failed-by-user", cursor_type="row")
+                by_user: RowTable[Text] = RowTable(id="failed-by-user")
                 by_user.add_columns("Account", "Fails", "Locks", "Last")
                 yield by_user
             with Vertical():
                 yield Label("By source address", classes="failed-heading")
-                by_source: DataTable[Text] = DataTable(id="failed-by-source", cursor_type="row")
+                by_source: RowTable[Text] = RowTable(id="failed-by-source")
                 by_source.add_columns("Source", "Fails", "Accts", "Last")
                 yield by_source
         yield SenFooter()

@@ -18,6 +18,7 @@ from sen_tui.screens.intel_product import ProductScreen
 from sen_tui.screens.workspace import WORKSPACE_BINDINGS, WorkspaceScreen
 from sen_tui.session import Session
 from sen_tui.widgets.footer import SenFooter
+from sen_tui.widgets.row_table import RowTable
 from sen_tui.widgets.session_bar import SessionBar
 from shared.enums import WorkspaceAction
 from shared.intel import (
@@ -77,14 +78,14 @@ class IntelScreen(WorkspaceScreen):
         with TabbedContent(id="intel-tabs"):
             with TabPane("Leads", id="leads"):
                 yield Static("Loading…", id="intel-counts")
-                yield DataTable(id="intel-leads-table", cursor_type="row")
+                yield RowTable(id="intel-leads-table")
             with TabPane("Products", id="products"):
-                yield DataTable(id="intel-products-table", cursor_type="row")
+                yield RowTable(id="intel-products-table")
             with TabPane("Disclosures", id="disclosures"):
                 yield Static(
                     "Press / and give a report ID, an A-number or a name.", id="intel-query"
                 )
-                yield DataTable(id="intel-disclosures-table", cursor_type="row")
+                yield RowTable(id="intel-disclosures-table")
         yield SenFooter()
 
     def on_mount(self) -> None:

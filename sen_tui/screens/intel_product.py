@@ -18,6 +18,7 @@ from sen_tui.modals.prompt import ConfirmModal, TextPromptModal
 from sen_tui.screens.base import SenScreen
 from sen_tui.session import Session
 from sen_tui.widgets.footer import SenFooter
+from sen_tui.widgets.row_table import RowTable
 from sen_tui.widgets.session_bar import SessionBar
 from shared.intel import MIN_JUSTIFICATION, ProductAction, ProductPublic, PutBack
 
@@ -58,7 +59,7 @@ class ProductScreen(SenScreen[None]):
         yield Static(id="product-head")
         with VerticalScroll(id="product-body"):
             yield Static("Removed personal data (b puts the selected one back)", classes="intel-h")
-            yield DataTable(id="product-removed", cursor_type="row")
+            yield RowTable(id="product-removed")
             yield Static("Put back, with justification", classes="intel-h")
             yield Static(id="product-put-backs")
             yield Static("What leaves, per lead (removed fields left out)", classes="intel-h")

@@ -14,6 +14,7 @@ from sen_tui.modals.prompt import TextPromptModal
 from sen_tui.screens.base import SenScreen
 from sen_tui.session import Session
 from sen_tui.widgets.footer import SenFooter
+from sen_tui.widgets.row_table import RowTable
 from sen_tui.widgets.session_bar import SessionBar
 from shared.retention import LegalHoldPublic
 
@@ -50,7 +51,7 @@ class LegalHoldsScreen(SenScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self.session, title="Legal holds")
-        yield DataTable(id="holds-table", cursor_type="row")
+        yield RowTable(id="holds-table")
         yield Static("Loading…", id="holds-status")
         yield SenFooter()
 

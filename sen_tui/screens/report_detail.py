@@ -28,6 +28,7 @@ from sen_tui.session import Session
 from sen_tui.widgets.footer import SenFooter
 from sen_tui.widgets.marking import MarkingBanner
 from sen_tui.widgets.report_view import body_view, envelope_view
+from sen_tui.widgets.row_table import RowTable
 from shared.diff import differences
 from shared.enums import ReportAction, ReportType
 from shared.labels import humanize_path, label_of
@@ -98,7 +99,7 @@ class ReportDetailScreen(SenScreen[str | None]):
                 with VerticalScroll(id="version-diff-box"):
                     yield Static("", id="version-diff")
             with TabPane("Routing", id="routing"):
-                yield DataTable(id="routing-table", cursor_type="row")
+                yield RowTable(id="routing-table")
                 yield Static("", id="routing-note")
         yield MarkingBanner(position="bottom")
         yield SenFooter()

@@ -27,6 +27,7 @@ from sen_tui.modals.choice import ChoiceModal
 from sen_tui.screens.workspace import WORKSPACE_BINDINGS, WorkspaceScreen
 from sen_tui.session import Session
 from sen_tui.widgets.footer import SenFooter
+from sen_tui.widgets.row_table import RowTable
 from sen_tui.widgets.session_bar import SessionBar
 from shared.enums import EventKind
 from shared.schemas import EventPublic, WorkspacePublic
@@ -82,7 +83,7 @@ class SummariesScreen(WorkspaceScreen):
         yield SessionBar(self.session, title=self.workspace.label)
         with TabbedContent(id="summary-tabs", initial="sent"):
             with TabPane("1 Sent", id="sent"):
-                yield DataTable(id="sent-table", cursor_type="row")
+                yield RowTable(id="sent-table")
                 yield Static("", id="sent-note")
             with TabPane("2 Compose", id="compose"):
                 yield Label(self.picker_label(), id="picker-label")

@@ -7,9 +7,9 @@ and fixed. Only the page on screen is in the table: the server pages the log.
 from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.events import Resize
-from textual.widgets import DataTable
 
 from sen_tui.formatting import short_when
+from sen_tui.widgets.row_table import RowTable
 from shared.enums import AuditOutcome
 from shared.schemas import AuditRecordPublic
 
@@ -25,7 +25,7 @@ def object_text(record: AuditRecordPublic) -> str:
     return record.object_id or record.object_type or "—"
 
 
-class AuditTable(DataTable[Text]):
+class AuditTable(RowTable[Text]):
     def __init__(self) -> None:
         super().__init__(id="audit-table", cursor_type="row", zebra_stripes=False)
         self.records: list[AuditRecordPublic] = []

@@ -6,12 +6,13 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Generic, TypeVar
 
 from rich.text import Text
-from textual.widgets import DataTable
+
+from sen_tui.widgets.row_table import RowTable
 
 Item = TypeVar("Item")
 
 
-class KeyedTable(DataTable[Text], Generic[Item]):
+class KeyedTable(RowTable[Text], Generic[Item]):
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id, cursor_type="row")
         self.items: dict[str, Item] | None = None  # None until the first answer is shown

@@ -5,9 +5,9 @@ Only the page on screen is in the table: the server pages the list."""
 from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.events import Resize
-from textual.widgets import DataTable
 
 from sen_tui.formatting import short_when
+from sen_tui.widgets.row_table import RowTable
 from shared.news import NewsStoryPublic
 
 _PADDING = 2  # DataTable's cell padding, both sides
@@ -15,7 +15,7 @@ _SCROLLBAR = 2
 _FIXED = [("published", "Published", 12), ("outlet", "Outlet", 22), ("links", "Links", 5)]
 
 
-class NewsTable(DataTable[Text]):
+class NewsTable(RowTable[Text]):
     def __init__(self) -> None:
         super().__init__(id="news-table", cursor_type="row", zebra_stripes=False)
         self.stories: list[NewsStoryPublic] = []

@@ -5,15 +5,12 @@ server pages the rest. The marks are the server's (delivery state, ``updated``, 
 the table only draws them, and LEGEND says what each means.
 """
 
-from typing import ClassVar
-
 from rich.text import Text
-from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.events import Resize
-from textual.widgets import DataTable
 
 from sen_tui.formatting import PRIORITY_STYLES, short_when, words
+from sen_tui.widgets.row_table import RowTable
 from shared.enums import DeliveryState, Priority
 from shared.schemas import QueueItem
 
@@ -45,14 +42,7 @@ def row_mark(item: QueueItem) -> str:
     return DELIVERY_MARKS.get(item.delivery_state, " ")
 
 
-class QueueTable(DataTable[Text]):
-    # A row table scrolls nowhere sideways: Home and End go to the first and the last row of
-    # the page, as they do in any list (DataTable's own Home/End move between columns).
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("home", "scroll_top", "First row", id="queue.first_row", show=False),
-        Binding("end", "scroll_bottom", "Last row", id="queue.last_row", show=False),
-    ]
-
+class QueueTable(RowTable[Text]):
     def __init__(self) -> None:
         super().__init__(id="queue-table", cursor_type="row", zebra_stripes=False)
         self.items: list[QueueItem] = []

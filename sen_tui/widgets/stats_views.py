@@ -4,15 +4,15 @@ cells the server sent, "<5" included; a chart draws a suppressed cell as nothing
 
 import math
 
-from textual.widgets import DataTable
 from textual_plotext import PlotextPlot
 
+from sen_tui.widgets.row_table import RowTable
 from shared.stats import BUCKET_LABELS, StatsPublic, counted
 
 TOTAL = "Total"
 
 
-class StatsTable(DataTable[str]):
+class StatsTable(RowTable[str]):
     def __init__(self) -> None:
         super().__init__(id="stats-table", cursor_type="row", zebra_stripes=True)
 

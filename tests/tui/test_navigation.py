@@ -5,10 +5,12 @@ carries its marking and explains its marks. Against a real server, as a user see
 
 from typing import Any
 
-from textual.widgets import Input, Tabs
+from textual.widgets import DataTable, Input, Tabs
 
+from sen_tui.demo import DemoAccount
 from sen_tui.modals.pick_type import PickTypeModal
 from sen_tui.modals.prompt import TextPromptModal
+from sen_tui.screens.demo import DemoAccountsScreen
 from sen_tui.screens.queues import QueuesScreen
 from sen_tui.screens.report_detail import ReportDetailScreen
 from sen_tui.screens.search import SearchScreen
@@ -156,6 +158,24 @@ async def test_home_and_end_go_to_the_first_and_last_row(tui_server: Any, api: A
         await pilot.press("home")
         await wait_until(pilot, lambda: table.cursor_row == 0, "the first row")
         assert table.current_report_id == ids[-1]
+
+
+async def test_home_and_end_work_in_every_list_not_only_the_queues() -> None:
+    """The demo's account list is longer than an 80x24 screen: end reaches the last
+    account (Textual's own table would only scroll sideways) and enter picks it."""
+    accounts = [DemoAccount(f"user{n:02}", "HQ", "agent", "HQ") for n in range(30)]
+    app = make_app("http://127.0.0.1:9")
+    picked: list[str | None] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(DemoAccountsScreen(accounts, "demo-0000-0000"), callback=picked.append)
+        await wait_until(pilot, lambda: app.screen.query("#demo-accounts"), "the accounts")
+        table = app.screen.query_one("#demo-accounts", DataTable)
+        await pilot.press("end")
+        await wait_until(pilot, lambda: table.cursor_row == 29, "the last account")
+        await pilot.press("home")
+        await wait_until(pilot, lambda: table.cursor_row == 0, "the first account")
+        await pilot.press("end", "enter")
+        await wait_until(pilot, lambda: picked == ["user29"], "the last account picked")
 
 
 async def test_cursor_lands_on_a_new_report_once_it_is_sent(tui_server: Any, api: Api) -> None:
