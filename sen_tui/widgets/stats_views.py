@@ -4,6 +4,7 @@ cells the server sent, "<5" included; a chart draws a suppressed cell as nothing
 
 import math
 
+from rich.text import Text
 from textual_plotext import PlotextPlot
 
 from sen_tui.widgets.row_table import RowTable
@@ -12,7 +13,7 @@ from shared.stats import BUCKET_LABELS, StatsPublic, counted
 TOTAL = "Total"
 
 
-class StatsTable(RowTable[str]):
+class StatsTable(RowTable[Text]):
     def __init__(self) -> None:
         super().__init__(id="stats-table", cursor_type="row", zebra_stripes=True)
 
@@ -28,8 +29,14 @@ class StatsTable(RowTable[str]):
         for header, key, column in zip(headers, keys, columns, strict=True):
             self.add_column(header, key=key, width=max(map(len, (header, *column))))
         for row, cells in zip(answer.rows, rows, strict=True):
-            self.add_row(*cells, key=row.label)
-        self.add_row(*totals, key="totals")
+            self.add_row(*as_row(cells), key=row.label)
+        self.add_row(*as_row(totals), key="totals")
+
+
+def as_row(cells: list[str]) -> list[Text]:
+    """The period on the left, the counts (and "<5") to the right, as figures are set."""
+    period, *counts = cells
+    return [Text(period), *(Text(count, justify="right") for count in counts)]
 
 
 def count_ticks(highest: int, most: int = 6) -> list[int]:
