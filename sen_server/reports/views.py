@@ -1,21 +1,31 @@
 """Report rows → wire schemas. Masking happens here, at the edge, for every reader."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from sqlmodel import col
 
-from sen_server.models import Office, Report, ReportVersion, User
+from sen_server.models import Report, ReportVersion
 from shared.catalogue import get_type
 from shared.enums import Priority, ReportAction, ReportStatus, ReportType
 from shared.schemas import Recipients, ReportPublic, ReportSummary, ReportVersionPublic
 from shared.validation import REDACTED, mask_pii
 
 
+@dataclass(frozen=True)
+class Authorship:
+    """Who wrote a report, as its reader sees it: the account and the office it was
+    written in (the author may have moved since)."""
+
+    username: str = ""
+    name: str = ""
+    office: str | None = None
+
+
 def report_public(
     report: Report,
-    author: User | None,
-    office: Office | None,
+    by: Authorship,
     *,
     masked: bool,
     allowed: frozenset[ReportAction] = frozenset(),
@@ -38,9 +48,9 @@ def report_public(
         updated_at=report.updated_at,
         submitted_at=report.submitted_at,
         late=report.late,
-        author=author.username if author else "",
-        author_name=author.display_name if author else "",
-        author_office=office.code if office else None,
+        author=by.username,
+        author_name=by.name,
+        author_office=by.office,
         review_comment=report.review_comment,
         masked=masked,
         recipients=Recipients.model_validate(report.recipients or {}),
