@@ -27,7 +27,7 @@ def object_text(record: AuditRecordPublic) -> str:
 
 class AuditTable(RowTable[Text]):
     def __init__(self) -> None:
-        super().__init__(id="audit-table", cursor_type="row", zebra_stripes=False)
+        super().__init__(id="audit-table", zebra_stripes=False)
         self.records: list[AuditRecordPublic] = []
         self._widths: tuple[int, int] = (0, 0)
 

@@ -14,7 +14,7 @@ Item = TypeVar("Item")
 
 class KeyedTable(RowTable[Text], Generic[Item]):
     def __init__(self, *, id: str) -> None:
-        super().__init__(id=id, cursor_type="row")
+        super().__init__(id=id)
         self.items: dict[str, Item] | None = None  # None until the first answer is shown
 
     def fill(

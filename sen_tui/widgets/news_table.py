@@ -17,7 +17,7 @@ _FIXED = [("published", "Published", 12), ("outlet", "Outlet", 22), ("links", "L
 
 class NewsTable(RowTable[Text]):
     def __init__(self) -> None:
-        super().__init__(id="news-table", cursor_type="row", zebra_stripes=False)
+        super().__init__(id="news-table", zebra_stripes=False)
         self.stories: list[NewsStoryPublic] = []
         self._headline_width = 0
 

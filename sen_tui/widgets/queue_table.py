@@ -44,7 +44,7 @@ def row_mark(item: QueueItem) -> str:
 
 class QueueTable(RowTable[Text]):
     def __init__(self) -> None:
-        super().__init__(id="queue-table", cursor_type="row", zebra_stripes=False)
+        super().__init__(id="queue-table", zebra_stripes=False)
         self.items: list[QueueItem] = []
         self._title_width = 0
 

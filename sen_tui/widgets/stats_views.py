@@ -15,7 +15,7 @@ TOTAL = "Total"
 
 class StatsTable(RowTable[Text]):
     def __init__(self) -> None:
-        super().__init__(id="stats-table", cursor_type="row", zebra_stripes=True)
+        super().__init__(id="stats-table", zebra_stripes=True)
 
     def show(self, answer: StatsPublic) -> None:
         self.clear(columns=True)
