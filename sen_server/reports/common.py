@@ -45,14 +45,33 @@ async def load_for_update(unit: UnitOfWork, caller: Caller, report_id: str, acti
     return report
 
 
+async def readable_with_authorship(
+    unit: UnitOfWork, caller: Caller, report_id: str
+) -> tuple[Report, Authorship] | None:
+    """The report if the caller may read it, with its authorship read in the same statement
+    (a report's view needs both: one statement fewer for every report opened)."""
+    statement = policy.report_by_id(
+        report_id, col(User.username), col(User.display_name), col(Office.code)
+    ).outerjoin(Office, col(Office.id) == col(Report.author_office_id))
+    row = await policy.readable_row(unit.session, caller, statement)
+    if row is None:
+        return None
+    username, name, office = row[2:]
+    return row[0], Authorship(username, name, office) if username is not None else Authorship()
+
+
 async def to_public(
-    unit: UnitOfWork, caller: Caller, report: Report, facts: policy.ActionFacts | None = None
+    unit: UnitOfWork,
+    caller: Caller,
+    report: Report,
+    facts: policy.ActionFacts | None = None,
+    author: Authorship | None = None,
 ) -> ReportPublic:
-    """The reader's view; ``facts`` when the caller has looked them up already."""
+    """The reader's view; ``facts`` and ``author`` when the caller has looked them up."""
     facts = facts or await policy.action_facts(unit.session, caller, report)
     return report_public(
         report,
-        await authorship(unit, report),
+        author or await authorship(unit, report),
         masked=policy.must_mask(caller, report),
         allowed=policy.allowed_actions(caller, report, facts),
     )

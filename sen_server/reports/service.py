@@ -19,6 +19,7 @@ from sen_server.reports.common import (
     denied,
     load_for_update,
     permitted,
+    readable_with_authorship,
     report_entry,
     stale,
     to_public,
@@ -350,15 +351,16 @@ async def amend_report(
 
 
 async def view_report(unit: UnitOfWork, caller: Caller, report_id: str) -> ReportPublic:
-    report = await policy.readable_report(unit.session, caller, report_id)
-    if report is None:
+    found = await readable_with_authorship(unit, caller, report_id)
+    if found is None:
         raise denied(AuditAction.REPORT_VIEW, report_id)
+    report, author = found
     facts = await policy.action_facts(unit.session, caller, report)
     if facts.unread:
         # Only a delivery that changes is written: re-opening a report costs no write.
         now = unit.runtime.now()
         await unit.write(lambda session: mark_read(session, report.id, caller.id, now))
-    public = await to_public(unit, caller, report, facts)
+    public = await to_public(unit, caller, report, facts, author)
     unit.audit(
         report_entry(
             AuditAction.REPORT_VIEW, report.id, version=report.version, masked=public.masked

@@ -1,8 +1,9 @@
 """The live stream decides in Python who may see a report and which of their queues hold
 it (``policy.admits``, ``queues.live.placement``), from rows read once for every stream.
 Those answers must be the database's: for every demo user and a spread of reports of every
-type, author and state, the Python read rule equals ``readable_report_ids`` (SQL) and the
-Python placement equals the queue pages the server lists. On SQLite and PostgreSQL."""
+type, author and state, the Python read rule, for the stream's rows and for one report by
+id (``readable_report``), equals ``readable_report_ids`` (SQL), and the Python placement
+equals the queue pages the server lists. On SQLite and PostgreSQL."""
 
 from typing import Any
 
@@ -34,6 +35,7 @@ SPREAD = [
     ("agent.lax", "SIR", "submit"),
     ("agent.lax", "OPPRED", "review"),
     ("sup.nyc", "SIR", "submit"),
+    ("sup.nyc", "SIR", "review"),  # sac.nyc, no supervisor role, reads it as sup.nyc's supervisor
     ("pao", "NEWS", "submit"),
 ]
 REVIEWERS = {
@@ -41,6 +43,7 @@ REVIEWERS = {
     "officer.nyc": "sdo.nyc",
     "agent.lax": "sup.lax",
     "fod.nyc": "sdo.nyc",
+    "sup.nyc": "sac.nyc",
 }
 
 
@@ -84,9 +87,11 @@ async def test_python_read_rule_and_queue_placement_equal_the_database(
             async with runtime.sessions() as session:
                 by_sql = await policy.readable_report_ids(session, caller, set(ids))
                 facts = await policy.reader_facts(session, caller)
+                one_by_one = {i for i in ids if await policy.readable_report(session, caller, i)}
             grants = policy.read_grants(caller, facts)
             by_python = {i for i in ids if policy.admits(grants, rows[i])}
             assert by_python == by_sql, username
+            assert one_by_one == by_sql, username
             seen_somewhere += len(by_sql)
             me = (await client.get("/api/v1/me", headers=headers)).json()
             queues = [q["name"] for w in me["workspaces"] for q in w.get("queues", [])]
