@@ -53,12 +53,12 @@ async def lock_chain(session: AsyncSession) -> None:
         )  # type: ignore[call-overload]
 
 
+# Built once: every group commit asks it.
+_HEAD = select(AuditRecord.seq, AuditRecord.hash).order_by(col(AuditRecord.seq).desc()).limit(1)
+
+
 async def chain_head(session: AsyncSession) -> tuple[int, str]:
-    row = (
-        await session.exec(
-            select(AuditRecord.seq, AuditRecord.hash).order_by(col(AuditRecord.seq).desc()).limit(1)
-        )
-    ).first()
+    row = (await session.exec(_HEAD)).first()
     return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
 

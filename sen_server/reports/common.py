@@ -45,15 +45,17 @@ async def load_for_update(unit: UnitOfWork, caller: Caller, report_id: str, acti
     return report
 
 
+_WITH_AUTHORSHIP = policy.report_statement(
+    col(User.username), col(User.display_name), col(Office.code)
+).outerjoin(Office, col(Office.id) == col(Report.author_office_id))
+
+
 async def readable_with_authorship(
     unit: UnitOfWork, caller: Caller, report_id: str
 ) -> tuple[Report, Authorship] | None:
     """The report if the caller may read it, with its authorship read in the same statement
     (a report's view needs both: one statement fewer for every report opened)."""
-    statement = policy.report_by_id(
-        report_id, col(User.username), col(User.display_name), col(Office.code)
-    ).outerjoin(Office, col(Office.id) == col(Report.author_office_id))
-    row = await policy.readable_row(unit.session, caller, statement)
+    row = await policy.readable_row(unit.session, caller, _WITH_AUTHORSHIP, report_id)
     if row is None:
         return None
     username, name, office = row[2:]
