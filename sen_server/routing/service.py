@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import case
+from sqlalchemy import case, insert
 from sqlmodel import col, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,20 +28,24 @@ async def route_report(unit: UnitOfWork, report: Report) -> list[int]:
             await unit.session.exec(select(Delivery.user_id).where(Delivery.report_id == report.id))
         ).all()
     )
-    for recipient in recipients:
-        if recipient.user.id in existing:
-            continue
-        unit.session.add(
-            Delivery(
-                report_id=report.id,
-                user_id=recipient.user.id or 0,
-                report_type=report.type,
-                report_submitted_at=report.submitted_at or now,
-                report_updated_at=report.updated_at,
-                reason=recipient.reason,
-                created_at=now,
-            )
-        )
+    rows = [
+        Delivery(
+            report_id=report.id,
+            user_id=recipient.user.id or 0,
+            report_type=report.type,
+            report_submitted_at=report.submitted_at or now,
+            report_updated_at=report.updated_at,
+            reason=recipient.reason,
+            created_at=now,
+        ).model_dump(exclude={"id"})
+        for recipient in recipients
+        if recipient.user.id not in existing
+    ]
+    if rows:
+        # One multi-row INSERT: added as ORM objects, SQLite took one statement (and its
+        # round trips) per recipient. The report row goes first: deliveries refer to it.
+        await unit.session.flush()
+        await unit.session.exec(insert(Delivery).values(rows))
     kind = EventKind.SPOT_FLASH if report.type == ReportType.SPOT else EventKind.REPORT_SUBMITTED
     unit.emit(report_event(kind, report))
     return [r.user.id or 0 for r in recipients]

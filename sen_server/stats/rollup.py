@@ -107,17 +107,20 @@ KEY_NAMES = ["grain", "start", *RollupKey._fields[1:]]
 
 
 def rollup_rows(deltas: Counter[RollupKey]) -> list[dict[str, Any]]:
-    """The rows to add to, at every grain, in key order."""
-    rows = []
+    """The rows to add to, at every grain, in key order, each row once (two days of one
+    week are one row of the week), and none that would add nothing."""
+    totals: Counter[tuple[Any, ...]] = Counter()
     for key, n in deltas.items():
-        if not n:
-            continue
         values = key._asdict()
         day = values.pop("day")
         for grain, bucket in GRAIN_BUCKETS.items():
             start = period_of(day, bucket).start
-            rows.append({"grain": grain.value, "start": start, **values, "reports": n})
-    return sorted(rows, key=lambda row: tuple(row[name] for name in KEY_NAMES))
+            totals[(grain.value, start, *values.values())] += n
+    return [
+        dict(zip(KEY_NAMES, row_key, strict=True)) | {"reports": n}
+        for row_key, n in sorted(totals.items())
+        if n
+    ]
 
 
 def apply_deltas(connection: sa.Connection, deltas: Counter[RollupKey]) -> None:
@@ -130,8 +133,9 @@ def apply_deltas(connection: sa.Connection, deltas: Counter[RollupKey]) -> None:
     statement = insert.on_conflict_do_update(
         index_elements=KEY_NAMES, set_={"reports": table.c.reports + insert.excluded.reports}
     )
-    for row in rows:  # one by one: executemany of an upsert is not portable across drivers
-        connection.execute(statement, row)
+    # One statement of many VALUES rows (an executemany of an upsert is not portable across
+    # drivers); no two rows share a key, which PostgreSQL would refuse in one statement.
+    connection.execute(statement.values(rows))
 
 
 @event.listens_for(Session, "before_flush")

@@ -8,6 +8,7 @@ import asyncio
 import csv
 import io
 import itertools
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from sen_server.migrate import alembic_config
 from sen_server.settings import ServerSettings
 from sen_server.stats.models import Grain
 from sen_server.stats.query import grain_ranges
+from sen_server.stats.rollup import KEY_NAMES, RollupKey, rollup_rows
 from shared.periods import Bucket, periods_between
 from tests.support.api import login
 from tests.support.clock import FakeClock
@@ -194,3 +196,19 @@ def test_whole_weeks_and_months_and_their_edges_cover_a_range_once(bucket: Bucke
             days += covered_days(grain, first, last)
         expected = [since + timedelta(days=n) for n in range((until - since).days + 1)]
         assert sorted(days) == expected, (bucket, since, until)
+
+
+def test_a_report_moving_between_days_of_one_week_is_one_row_of_that_week() -> None:
+    # Drafted on a Monday, submitted on the Wednesday: the days change, the week and month
+    # do not. Each row appears once (PostgreSQL refuses one upsert touching a row twice).
+    drafted = RollupKey(date(2026, 11, 23), "SIR", "HSI", 1, "draft", "none", "none", False)
+    submitted = drafted._replace(day=date(2026, 11, 25), status="submitted")
+    rows = rollup_rows(Counter({drafted: -1, submitted: 1}))
+    keys = [tuple(row[name] for name in KEY_NAMES) for row in rows]
+    assert len(keys) == len(set(keys))
+    by_grain = Counter(row["grain"] for row in rows)
+    assert by_grain == {Grain.DAY: 2, Grain.WEEK: 2, Grain.MONTH: 2}  # draft -1, submitted +1
+    assert sorted(row["reports"] for row in rows) == [-1, -1, -1, 1, 1, 1]
+    # A draft moved from Monday to Tuesday: its two days change, its week and month do not.
+    moved = rollup_rows(Counter({drafted: -1, drafted._replace(day=date(2026, 11, 24)): 1}))
+    assert [(row["grain"], row["reports"]) for row in moved] == [(Grain.DAY, -1), (Grain.DAY, 1)]
