@@ -55,6 +55,15 @@ async def _members(session: AsyncSession, office_ids: list[int]) -> list[User]:
     return list(rows.all())
 
 
+async def _members_by_office(session: AsyncSession, offices: list[Office]) -> dict[int, list[User]]:
+    """The members of each of these offices, asked in one statement."""
+    by_office: dict[int, list[User]] = {}
+    ids = sorted({office.id for office in offices if office.id is not None})
+    for user in await _members(session, ids):
+        by_office.setdefault(user.office_id or 0, []).append(user)
+    return by_office
+
+
 def _target_offices(
     target: str, offices: dict[int, Office], author_office: int | None
 ) -> list[Office]:
@@ -81,25 +90,35 @@ async def resolve_recipients(session: AsyncSession, report: Report) -> list[Reci
         if fresh and may_receive(user, report.type):
             found[user.id or 0] = Recipient(user, reason)
 
-    for target in await routing_targets(session, report.type):
+    targets = await routing_targets(session, report.type)
+    routed = {
+        target: _target_offices(target, offices, report.author_office_id)
+        for target in targets
+        if target != "broadcast"
+    }
+    manual = report.recipients or {}
+    named_offices = [o for o in offices.values() if o.code in manual.get("offices", [])]
+    # Every office's members at once: one statement, not one per office.
+    members = await _members_by_office(
+        session, [o for chosen in routed.values() for o in chosen] + named_offices
+    )
+    for target in targets:
         if target == "broadcast":
             for user in (
                 await session.exec(select(User).where(col(User.disabled).is_(False)))
             ).all():
                 add(user, "broadcast")
             continue
-        for office in _target_offices(target, offices, report.author_office_id):
-            for user in await _members(session, [office.id or 0]):
+        for office in routed[target]:
+            for user in members.get(office.id or 0, []):
                 if _receives_for_office(user):
                     add(user, f"office:{office.code}")
-    manual = report.recipients or {}
     for user in await _users_named(session, manual.get("users", [])):
         add(user, "manual")
-    for office in offices.values():
-        if office.code in manual.get("offices", []):
-            for user in await _members(session, [office.id or 0]):
-                if _receives_for_office(user):
-                    add(user, f"manual:{office.code}")
+    for office in named_offices:
+        for user in members.get(office.id or 0, []):
+            if _receives_for_office(user):
+                add(user, f"manual:{office.code}")
     return list(found.values())
 
 

@@ -45,7 +45,8 @@ async def route_report(unit: UnitOfWork, report: Report) -> list[int]:
         # One multi-row INSERT: added as ORM objects, SQLite took one statement (and its
         # round trips) per recipient. The report row goes first: deliveries refer to it.
         await unit.session.flush()
-        await unit.session.exec(insert(Delivery).values(rows))
+        connection = await unit.session.connection()
+        await connection.execute(insert(Delivery), rows)
     kind = EventKind.SPOT_FLASH if report.type == ReportType.SPOT else EventKind.REPORT_SUBMITTED
     unit.emit(report_event(kind, report))
     return [r.user.id or 0 for r in recipients]

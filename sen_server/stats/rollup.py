@@ -133,9 +133,10 @@ def apply_deltas(connection: sa.Connection, deltas: Counter[RollupKey]) -> None:
     statement = insert.on_conflict_do_update(
         index_elements=KEY_NAMES, set_={"reports": table.c.reports + insert.excluded.reports}
     )
-    # One statement of many VALUES rows (an executemany of an upsert is not portable across
-    # drivers); no two rows share a key, which PostgreSQL would refuse in one statement.
-    connection.execute(statement.values(rows))
+    # Many rows in one go: SQLAlchemy sends them as one statement of many VALUES rows
+    # ("insertmanyvalues"), compiled once and cached. No two rows share a key, which
+    # PostgreSQL would refuse in one statement.
+    connection.execute(statement, rows)
 
 
 @event.listens_for(Session, "before_flush")
