@@ -16,6 +16,7 @@ from sen_server.audit.controller import AuditController
 from sen_server.auth.controller import AuthController
 from sen_server.events.bus import PostgresListener, asyncpg_dsn
 from sen_server.events.controller import EventController
+from sen_server.http.caller import read_session_guard
 from sen_server.http.dependencies import DEPENDENCIES
 from sen_server.http.errors import EXCEPTION_HANDLERS
 from sen_server.http.headers import allow_header_middleware, security_headers_middleware
@@ -133,6 +134,7 @@ def create_app(
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             access_log_middleware,
+            read_session_guard,
             security_headers_middleware,
             allow_header_middleware,
             request_guard_middleware(settings.max_body_bytes),

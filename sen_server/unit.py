@@ -45,9 +45,12 @@ class UnitOfWork:
         *,
         read_only: bool = False,
         within: AsyncSession | None = None,
+        begun: AsyncSession | None = None,
     ) -> None:
         if read_only and within is not None:
             raise ValueError("a read-only unit cannot join a write transaction")
+        if begun is not None and not read_only:
+            raise ValueError("only a read-only unit goes on in a begun read transaction")
         self.runtime = runtime
         self.actor = actor
         self.read_only = read_only
@@ -57,6 +60,7 @@ class UnitOfWork:
         self.follow_ups: list[FollowUpWrite] = []
         self.outbox: list[OutboxDraft] = []
         self._session: AsyncSession | None = None
+        self._begun = begun
         self._turn: AbstractAsyncContextManager[None] | None = None
 
     @property
@@ -87,6 +91,11 @@ class UnitOfWork:
     async def __aenter__(self) -> "UnitOfWork":
         if self.within is not None:
             self._session = self.within  # the caller's transaction, already begun
+            return self
+        if self._begun is not None:
+            # A read transaction the request began already (its caller's lookup): this
+            # unit reads on in it and closes it.
+            self._session, self._begun = self._begun, None
             return self
         if self.read_only:
             self._session = self.runtime.read_sessions()

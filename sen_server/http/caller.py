@@ -7,6 +7,8 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency
+from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from sen_server.audit.writer import AuditActor, AuditEntry
 from sen_server.auth.gates import owes_password_change, owes_rules_acknowledgment
@@ -60,18 +62,76 @@ async def resolve_caller(connection: ASGIConnection[Any, Any, Any, Any]) -> Call
 
 
 _CALLER_KEY = "sen_caller"
+READ_SESSION_KEY = "sen_read_session"
+READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 async def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Caller:
     runtime = runtime_of(connection.app.state)
-    source = source_of(connection)
     token = bearer_token(connection)
-    anonymous = AuditActor(source=source)
     if token is None:
         raise ApiError(401, "unauthenticated", "Log in first: no bearer token was sent.")
-    now = runtime.now()
-    async with runtime.read_sessions() as session:
+    session = runtime.read_sessions()
+    try:
         found = await find_session(session, token)
+        caller = await _admitted(runtime, connection, found)
+    except BaseException:
+        await session.close()
+        raise
+    if _reads_in_a_unit(connection):
+        # The handler's read-only unit of work goes on in this read transaction: one
+        # connection, BEGIN and rollback a request instead of two. The caller's rows leave
+        # the session first, as they would have with it closed: a change made to them
+        # (``touch``) must not be flushed by a later read in a transaction that cannot write.
+        session.expunge_all()
+        connection.state[READ_SESSION_KEY] = session
+    else:
+        await session.close()
+    return caller
+
+
+def _reads_in_a_unit(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """Whether this request's handler reads in a read-only unit of work (``provide_unit``),
+    which then takes over the caller's read transaction (``adopt_read_session``)."""
+    handler = connection.scope.get("route_handler")
+    return (
+        connection.scope.get("method") in READ_METHODS
+        and handler is not None
+        and "unit" in handler.parsed_fn_signature.parameters
+    )
+
+
+def adopt_read_session(connection: ASGIConnection[Any, Any, Any, Any]) -> AsyncSession | None:
+    """The caller's read transaction, handed over (once) to the request's read-only unit."""
+    session: AsyncSession | None = connection.state.pop(READ_SESSION_KEY, None)
+    return session
+
+
+def read_session_guard(app: ASGIApp) -> ASGIApp:
+    """Closes a read transaction that no unit took over: a request refused between
+    authentication and its handler (a guard, a malformed parameter) must not keep its
+    pooled connection."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await app(scope, receive, send)
+        finally:
+            session = (scope.get("state") or {}).pop(READ_SESSION_KEY, None)
+            if session is not None:
+                await session.close()
+
+    return middleware
+
+
+async def _admitted(
+    runtime: Runtime,
+    connection: ASGIConnection[Any, Any, Any, Any],
+    found: tuple[AuthSession, User] | None,
+) -> Caller:
+    """The caller of this session, or the refusal (recorded) that the session earns."""
+    source = source_of(connection)
+    anonymous = AuditActor(source=source)
+    now = runtime.now()
     problem = (
         "invalid_token"
         if found is None

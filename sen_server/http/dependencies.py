@@ -14,19 +14,22 @@ from typing import Any
 from litestar import Request
 from litestar.di import NamedDependency, Provide
 
-from sen_server.http.caller import provide_caller, runtime_of
+from sen_server.http.caller import READ_METHODS, adopt_read_session, provide_caller, runtime_of
 from sen_server.http.params import provide_window
 from sen_server.principal import Caller
 from sen_server.unit import UnitOfWork
-
-READ_METHODS = frozenset({"GET", "HEAD"})
 
 
 async def provide_unit(
     request: Request[Any, Any, Any], caller: Caller
 ) -> AsyncIterator[UnitOfWork]:
     runtime = runtime_of(request.app.state)
-    async with UnitOfWork(runtime, caller.actor, read_only=request.method in READ_METHODS) as unit:
+    if request.method not in READ_METHODS:
+        async with UnitOfWork(runtime, caller.actor) as unit:
+            yield unit
+        return
+    begun = adopt_read_session(request)
+    async with UnitOfWork(runtime, caller.actor, read_only=True, begun=begun) as unit:
         yield unit
 
 
