@@ -8,8 +8,6 @@ from typing import Any
 
 from sqlalchemy import event, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.pool import PoolResetState
-from sqlalchemy.util import await_
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import sen_server.stats.rollup  # noqa: F401  (keeps the statistics rollup in step with report writes)
@@ -24,11 +22,7 @@ def create_engine(settings: ServerSettings) -> AsyncEngine:
     if url.startswith("sqlite"):
         prepare_sqlite_storage(settings)
         engine = create_async_engine(
-            url,
-            hide_parameters=True,
-            connect_args={"timeout": 30},
-            pool_size=8,
-            pool_reset_on_return=None,  # _on_reset below does it, once
+            url, hide_parameters=True, connect_args={"timeout": 30}, pool_size=8
         )
         _configure_sqlite(engine, settings.sqlite_synchronous)
         return engine
@@ -88,23 +82,11 @@ def _configure_sqlite(engine: AsyncEngine, synchronous: str) -> None:
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
-    @event.listens_for(sync_engine, "reset")
-    def _on_reset(dbapi_conn: Any, _record: Any, state: PoolResetState) -> None:
-        # A session rolls its transaction back and then returns the connection, which the
-        # pool would roll back a second time: one more trip to aiosqlite's thread for every
-        # session. Roll back only what is still open.
-        if state.asyncio_safe and dbapi_conn.driver_connection.in_transaction:
-            dbapi_conn.rollback()
-
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
         # Read-only work (token checks) must not queue behind writers for the write lock.
         read_only = conn.get_execution_options().get(READ_ONLY_OPTION)
-        # Straight to the driver: one trip to aiosqlite's thread, where a statement run
-        # through SQLAlchemy takes three (cursor, execute, close) and its bookkeeping, and
-        # every request begins up to three transactions.
-        driver = conn.connection.driver_connection
-        await_(driver.execute_fetchall("BEGIN" if read_only else "BEGIN IMMEDIATE"))
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
