@@ -1,9 +1,9 @@
 """Need-to-know for reports: the one place that decides who may create, read and act on one.
 
 Every domain's ``policy.py`` has this shape: who may create (``creatable_types``), who may
-read (``read_condition``, one SQL condition used for single reports, lists, queues, search
-and the event stream alike, so a list can never show what a detail view would refuse), and
-what a reader may do (``allowed_actions``). The handlers enforce exactly what
+read (``read_grants``: one rule, asked as SQL of lists, queues and search and of one row in
+Python for a single report and the event stream, held to the same answers by tests, so a
+list can never show what a detail view would refuse), and what a reader may do (``allowed_actions``). The handlers enforce exactly what
 ``allowed_actions`` answers, and the client shows it. Everything not granted is denied
 (SPEC §1).
 
@@ -16,7 +16,8 @@ each (sen_server.queues.service).
 
 Each grant can also be asked of one report row in Python (``Grant.admits``): the live
 stream decides what hundreds of readers may see of an event from rows read once
-(sen_server.reports.rows). A grant's extra condition is therefore given twice, as SQL
+(sen_server.reports.rows), and a report opened by id is checked the same way
+(``readable_row``). A grant's extra condition is therefore given twice, as SQL
 (``only``) and as a test of a row (``only_row``), side by side where the grant is made;
 tests/server/test_live_visibility.py holds the two to the same answers.
 """
