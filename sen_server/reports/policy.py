@@ -3,9 +3,9 @@
 Every domain's ``policy.py`` has this shape: who may create (``creatable_types``), who may
 read (``read_grants``: one rule, asked as SQL of lists, queues and search and of one row in
 Python for a single report and the event stream, held to the same answers by tests, so a
-list can never show what a detail view would refuse), and what a reader may do (``allowed_actions``). The handlers enforce exactly what
-``allowed_actions`` answers, and the client shows it. Everything not granted is denied
-(SPEC §1).
+list can never show what a detail view would refuse), and what a reader may do
+(``allowed_actions``). The handlers enforce exactly what ``allowed_actions`` answers, and
+the client shows it. Everything not granted is denied (SPEC §1).
 
 The read rule is kept as a list of grants (``read_grants``), each a set of reports an index
 can find (by status, type, author, program, or the reader's own deliveries) and
