@@ -42,8 +42,8 @@ async def route_report(unit: UnitOfWork, report: Report) -> list[int]:
         if recipient.user.id not in existing
     ]
     if rows:
-        # One multi-row INSERT: added as ORM objects, SQLite took one statement (and its
-        # round trips) per recipient. The report row goes first: deliveries refer to it.
+        # One executemany: added as ORM objects, SQLite took one statement (and its round
+        # trips) per recipient. The report row goes first: deliveries refer to it.
         await unit.session.flush()
         connection = await unit.session.connection()
         await connection.execute(insert(Delivery), rows)

@@ -133,9 +133,9 @@ def apply_deltas(connection: sa.Connection, deltas: Counter[RollupKey]) -> None:
     statement = insert.on_conflict_do_update(
         index_elements=KEY_NAMES, set_={"reports": table.c.reports + insert.excluded.reports}
     )
-    # Many rows in one go: SQLAlchemy sends them as one statement of many VALUES rows
-    # ("insertmanyvalues"), compiled once and cached. No two rows share a key, which
-    # PostgreSQL would refuse in one statement.
+    # One executemany of a statement compiled once (SQLite runs it row by row in one call;
+    # on PostgreSQL SQLAlchemy may batch it into one statement of many VALUES rows, which
+    # may not touch a row twice: no two rows share a key).
     connection.execute(statement, rows)
 
 
