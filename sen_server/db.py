@@ -47,13 +47,14 @@ def create_engine(settings: ServerSettings) -> AsyncEngine:
     )
 
 
-def prepare_sqlite_storage(settings: ServerSettings) -> None:
+def prepare_sqlite_storage(settings: ServerSettings) -> Path | None:
     """The data folder readable by its owner only (0700), and the database file created
     0600 before SQLite first opens it: SQLite gives its -wal and -shm files the database
-    file's permissions, and every one of them holds report content."""
+    file's permissions, and every one of them holds report content. Returns the database
+    file (None for an in-memory database)."""
     database = make_url(settings.resolved_database_url).database
     if not database or database == ":memory:":
-        return
+        return None
     path = Path(database)
     for folder in {settings.data_dir, path.parent}:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -62,6 +63,7 @@ def prepare_sqlite_storage(settings: ServerSettings) -> None:
     for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if file.exists():
             file.chmod(0o600)
+    return path
 
 
 def _configure_sqlite(engine: AsyncEngine, synchronous: str) -> None:

@@ -1,10 +1,16 @@
-"""`sen-server db upgrade`: Alembic migrations, the same on SQLite and PostgreSQL."""
+"""`sen-server db upgrade`: Alembic migrations, the same on SQLite and PostgreSQL.
+
+Processes that start together on one database (`sen demo`'s server and its data builder,
+several instances after a deploy) migrate one at a time: the first brings the schema to the
+head, the others then find nothing to do. On SQLite a lock file beside the database orders
+them; on PostgreSQL a transaction-scoped advisory lock (migrations/env.py)."""
 
 import asyncio
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from filelock import FileLock
 
 from sen_server.db import prepare_sqlite_storage
 from sen_server.settings import ServerSettings
@@ -20,9 +26,12 @@ def alembic_config(settings: ServerSettings) -> Config:
 
 
 def upgrade(settings: ServerSettings, revision: str = "head") -> None:
-    if settings.is_sqlite:
-        prepare_sqlite_storage(settings)
-    command.upgrade(alembic_config(settings), revision)
+    database = prepare_sqlite_storage(settings) if settings.is_sqlite else None
+    if database is None:
+        command.upgrade(alembic_config(settings), revision)
+        return
+    with FileLock(database.with_name(database.name + ".migrate-lock"), mode=0o600):
+        command.upgrade(alembic_config(settings), revision)
 
 
 async def upgrade_async(settings: ServerSettings) -> None:

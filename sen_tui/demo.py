@@ -4,9 +4,11 @@ The server runs as a child process started by :mod:`sen_tui.launcher`, never imp
 client depends on the wire contract only. `sen-server demo-data --progress` builds the data
 in another child and says what it has done, line by line: the database is ready, then the
 accounts once the organisation exists, then the reports as they are committed. The server
-is launched as soon as the database is ready (it loads while the organisation is built), and
-the account list shows once it answers, so people pick an account and log in while the
-reports are still arriving (they reach the queues as live events). Waiting blocks: call
+is launched at the same moment as the build (both migrate the fresh database, one after the
+other, and whichever comes second finds nothing to do), so that the two load side by side;
+the account list shows once the organisation exists and the server answers, so people pick
+an account and log in while the reports are still arriving (they reach the queues as live
+events). Waiting blocks: call
 :meth:`EmbeddedServer.wait_for_accounts` and :meth:`EmbeddedServer.start` from thread
 workers. :meth:`EmbeddedServer.stop` is safe to call more than once and from ``finally``.
 """
@@ -132,6 +134,7 @@ class EmbeddedServer:
                 target=self._follow, args=(self._builder,), name="demo-data", daemon=True
             )
             self._reader.start()
+        self._launch_server()
 
     def _follow(self, builder: "subprocess.Popen[str]") -> None:
         """Read the build's progress lines until it ends (runs in its own thread)."""
@@ -140,10 +143,6 @@ class EmbeddedServer:
         for line in builder.stdout or ():  # a pipe: spawned with stdout=PIPE
             if line.startswith("account: "):
                 listed.append(line.removeprefix("account: "))
-            elif line.startswith("database: ready"):
-                # Migrated, signing key made: the server imports while the organisation
-                # is built (it is waited for in start()).
-                self._launch_server()
             elif line.startswith("organisation: "):
                 self.accounts = parse_accounts("".join(listed))
                 self._accounts_known.set()

@@ -43,23 +43,38 @@ class CheckpointSigner:
 
     @classmethod
     def load_or_create(cls, path: Path) -> "CheckpointSigner":
-        if path.exists():
-            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-            if not isinstance(key, Ed25519PrivateKey):
-                raise ValueError(f"{path} is not an Ed25519 private key")
-            return cls(key)
-        key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(
+        if not path.exists():
+            cls._create(path)
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError(f"{path} is not an Ed25519 private key")
+        return cls(key)
+
+    @staticmethod
+    def _create(path: Path) -> None:
+        """A new key at ``path``, unless another process starting at the same moment (the
+        demo's server and its data builder) put one there first: then that one is kept."""
+        pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Create with 0600 from the start: the key must never be readable by others.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-        return cls(key)
+        # Written whole under a name of its own (0600 from the start: the key must never be
+        # readable by others), then linked into place: the link fails if a key is there
+        # already, and nobody ever reads half a key.
+        draft = path.with_name(f".{path.name}.{os.getpid()}.new")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pem)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink(missing_ok=True)
 
     def term_digest(self, terms: str) -> str:
         """A keyed digest of search terms (normalised by the caller) for the audit log."""

@@ -61,8 +61,8 @@ async def build_demo(
     progress: Progress = _quiet,
 ) -> str:
     """Build the organisation, then the reports. ``progress`` is told, as they happen:
-    ``database: ready`` once the schema and the audit signing key exist (a server can
-    start alongside from then on: `sen demo` starts one), then
+    ``database: ready`` once the schema and the audit signing key exist (a server may
+    run alongside: `sen demo` starts one at the same moment as the build), then
     ``account: <username> <program> <roles> <office>`` for each account once the
     organisation is committed, then ``organisation: …`` (users can log in from then on),
     then ``reports: <made> of <wanted>`` after each committed batch."""

@@ -4,6 +4,7 @@ import asyncio
 from typing import Any
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
@@ -18,8 +19,15 @@ import sen_server.summaries.models  # noqa: F401
 config = context.config
 target_metadata = SQLModel.metadata
 
+# Any fixed number: the key of the advisory lock that orders PostgreSQL migrations.
+MIGRATION_LOCK_KEY = 0x5E4D16
+
 
 def _run(connection: Any) -> None:
+    if connection.dialect.name == "postgresql":
+        # Held until the migration transaction ends: instances started together migrate one
+        # after the other, and the later ones read the version the first one left.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
