@@ -18,6 +18,9 @@ from pathlib import Path
 import httpx
 
 HOST = "127.0.0.1"
+# How uvicorn says that it could not bind its port (errno EADDRINUSE).
+PORT_TAKEN = "address already in use"
+PORT_MOVES = 3  # new ports tried when the one picked was taken before the server bound it
 START_SECONDS = 60.0  # generous: migrations run first, on machines with two busy cores
 # The server gives open event streams 5 s to finish (cli.py); past this, SIGKILL.
 STOP_SECONDS = 10.0
@@ -143,6 +146,13 @@ class ServerProcess:
         self.name = name
         self.command = command
         self.process: subprocess.Popen[bytes] | None = None
+        # A port picked here was free when picked, not when the server binds it (seconds
+        # later): another process may take it meanwhile. Until the server has answered
+        # once, such a port may be traded for another; a port given, or one clients know
+        # already, never is.
+        self._port_movable = port is None
+        self._moves_left = PORT_MOVES
+        self._log_offset = 0  # where this launch's output starts in the log
 
     @property
     def url(self) -> str:
@@ -157,6 +167,7 @@ class ServerProcess:
         argv = self.command(self.port)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
+            self._log_offset = log.tell()
             try:
                 # Our own argv: the interpreter and fixed arguments.
                 self.process = subprocess.Popen(  # noqa: S603
@@ -175,9 +186,15 @@ class ServerProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process is None or self.process.poll() is not None:
+                if self._port_was_taken():
+                    self._moves_left -= 1
+                    self.port = free_port()
+                    self.launch()
+                    continue
                 raise LaunchError(f"{self.name} exited:\n{self.log_tail()}")
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    self._port_movable = False
                     return
             except httpx.HTTPError:
                 pass
@@ -208,6 +225,19 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=STOP_SECONDS)
+
+    def _port_was_taken(self) -> bool:
+        """Whether the process just ended because its port was in use, on a port it may
+        leave."""
+        if not self._port_movable or self._moves_left <= 0:
+            return False
+        try:
+            with self.log_path.open("rb") as log:
+                log.seek(self._log_offset)
+                output = log.read().decode(errors="replace")
+        except OSError:
+            return False
+        return PORT_TAKEN in output
 
     def log_text(self) -> str:
         """Everything the process printed, across restarts."""

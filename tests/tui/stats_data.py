@@ -21,7 +21,7 @@ from tests.support.clock import FakeClock
 from tests.support.databases import server_settings
 from tests.support.demo import seed_demo
 from tests.support.factories import complete_report
-from tests.support.servers import ServerProcess, free_port
+from tests.support.servers import ServerProcess
 
 LAST_DAY_OF_FY2026 = datetime(2026, 9, 30, 15, 0, tzinfo=UTC)
 FIRST_DAY_OF_FY2027 = datetime(2026, 10, 1, 15, 0, tzinfo=UTC)
@@ -95,7 +95,7 @@ async def stats_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
     await seed_demo(settings, reports=0)
     await seed_stats_data(settings)
     await seed_disseminations(settings)
-    server = ServerProcess(settings, free_port())
+    server = ServerProcess(settings)
     server.start()
     try:
         yield server

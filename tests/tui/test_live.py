@@ -24,7 +24,7 @@ from sen_tui.live import (
 from sen_tui.screens.report_form import ReportFormScreen
 from sen_tui.widgets.queue_table import QueueTable
 from sen_tui.widgets.session_bar import ConnectionIndicator
-from tests.support.servers import ServerProcess, free_port
+from tests.support.servers import ServerProcess
 from tests.support.tui import (
     Api,
     log_in_through_ui,
@@ -95,7 +95,7 @@ async def test_events_missed_while_the_server_was_down_are_replayed(
 ) -> None:
     # Two server processes on one database: A serves the client, B takes a write while
     # A is down. When A is back, the client reconnects and gets the event it missed.
-    server_b = ServerProcess(tui_server.settings, free_port())
+    server_b = ServerProcess(tui_server.settings)
     server_b.start()
     app = make_app(tui_server.url)
     try:

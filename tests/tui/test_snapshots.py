@@ -46,7 +46,7 @@ from shared.schemas import AuditRecordPublic
 from tests.support import flows
 from tests.support.api import login
 from tests.support.databases import server_settings
-from tests.support.servers import ServerProcess, free_port
+from tests.support.servers import ServerProcess
 from tests.support.tui import (
     edit_from_queue,
     enter_credentials,
@@ -82,7 +82,7 @@ async def fixed_server(
     settings = server_settings(tmp_path_factory.mktemp("snapshot-server"))
     await upgrade_async(settings)
     ids = await seed_snapshot_data(settings)
-    server = ServerProcess(settings, free_port())
+    server = ServerProcess(settings)
     server.start()
     try:
         yield server, ids

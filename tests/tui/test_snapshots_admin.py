@@ -14,7 +14,7 @@ from sen_tui.modals.temporary_password import TemporaryPasswordModal
 from sen_tui.screens.admin import AdminScreen
 from tests.support.databases import server_settings
 from tests.support.demo import seed_demo
-from tests.support.servers import ServerProcess, free_port
+from tests.support.servers import ServerProcess
 from tests.support.tui import in_workspace, log_in_through_ui, make_app, on_screen, wait_until
 
 SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
@@ -30,7 +30,7 @@ async def server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Serv
     settings = server_settings(tmp_path_factory.mktemp("admin-snapshot-server"))
     await upgrade_async(settings)
     await seed_demo(settings, reports=0)
-    process = ServerProcess(settings, free_port())
+    process = ServerProcess(settings)
     process.start()
     try:
         yield process

@@ -17,7 +17,7 @@ from sen_tui.modals.admin_form import FormModal
 from sen_tui.screens.admin import AdminScreen
 from tests.support.databases import server_settings
 from tests.support.demo import seed_demo
-from tests.support.servers import ServerProcess, free_port
+from tests.support.servers import ServerProcess
 from tests.support.tui import in_workspace, log_in_through_ui, make_app, on_screen, wait_until
 
 SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
@@ -41,7 +41,7 @@ async def server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Serv
             await session.commit()
     finally:
         await runtime.engine.dispose()
-    process = ServerProcess(settings, free_port())
+    process = ServerProcess(settings)
     process.start()
     try:
         yield process

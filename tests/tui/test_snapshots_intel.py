@@ -24,7 +24,7 @@ from tests.support.databases import server_settings
 from tests.support.demo import seed_demo
 from tests.support.factories import complete_report
 from tests.support.intel import JUSTIFICATION
-from tests.support.servers import ServerProcess, free_port
+from tests.support.servers import ServerProcess
 from tests.support.tui import in_workspace, on_screen, screen_busy, type_text, wait_until
 from tests.tui.snapshot_data import DATA_TIME
 from tests.tui.test_snapshots import SIZES, signed_in
@@ -109,7 +109,7 @@ async def intel_server(
     settings = server_settings(tmp_path_factory.mktemp("intel-snapshots"))
     await upgrade_async(settings)
     ids = await _seed(settings)
-    server = ServerProcess(settings, free_port())
+    server = ServerProcess(settings)
     server.start()
     try:
         yield server, ids

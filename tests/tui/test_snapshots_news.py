@@ -21,7 +21,7 @@ from tests.support.api import login
 from tests.support.clock import FakeClock
 from tests.support.databases import server_settings
 from tests.support.demo import seed_demo
-from tests.support.servers import ServerProcess, free_port
+from tests.support.servers import ServerProcess
 from tests.support.tui import (
     log_in_through_ui,
     make_app,
@@ -105,7 +105,7 @@ async def news_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
     settings = server_settings(tmp_path_factory.mktemp("news-snapshot-server"))
     await upgrade_async(settings)
     await _seed(settings)
-    server = ServerProcess(settings, free_port())
+    server = ServerProcess(settings)
     server.start()
     try:
         yield server

@@ -18,7 +18,7 @@ from tests.support.api import login
 from tests.support.clock import FakeClock
 from tests.support.databases import server_settings
 from tests.support.demo import seed_demo
-from tests.support.servers import ServerProcess, free_port
+from tests.support.servers import ServerProcess
 from tests.support.tui import log_in_through_ui, make_app, on_screen, screen_busy, wait_until
 from tests.tui.snapshot_data import DATA_TIME
 
@@ -51,7 +51,7 @@ async def holds_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
                 headers=admin,
             )
             assert hold.status_code == 201, hold.text
-    server = ServerProcess(settings, free_port())
+    server = ServerProcess(settings)
     server.start()
     try:
         yield server
