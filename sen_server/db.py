@@ -16,13 +16,27 @@ from sen_server.settings import ServerSettings
 READ_ONLY_OPTION = "sen_read_only"
 
 
+SQLITE_CONNECTIONS = 16
+
+
 def create_engine(settings: ServerSettings) -> AsyncEngine:
     url = settings.resolved_database_url
     # hide_parameters: SQLAlchemy puts bound values (which may be PII) into exception text.
     if url.startswith("sqlite"):
         prepare_sqlite_storage(settings)
+        # A fixed set of connections, none opened and closed per request: a new SQLite
+        # connection costs a thread, the PRAGMAs below and a parse of the whole schema.
+        # With overflow connections for load peaks, 32 concurrent reads spent ~10 % of
+        # the server's time opening and closing them (py-spy); 16 kept ones served 20 %
+        # more reads (bench/README.md §16). Past 16, requests wait for one
+        # (db_pool_wait_seconds).
         engine = create_async_engine(
-            url, hide_parameters=True, connect_args={"timeout": 30}, pool_size=8
+            url,
+            hide_parameters=True,
+            connect_args={"timeout": 30},
+            pool_size=SQLITE_CONNECTIONS,
+            max_overflow=0,
+            pool_timeout=settings.db_pool_wait_seconds,
         )
         _configure_sqlite(engine, settings.sqlite_synchronous)
         return engine
@@ -31,6 +45,7 @@ def create_engine(settings: ServerSettings) -> AsyncEngine:
         hide_parameters=True,
         pool_size=10,
         max_overflow=10,
+        pool_timeout=settings.db_pool_wait_seconds,
         connect_args={
             "server_settings": {
                 # The need-to-know condition makes the planner's cost estimates large enough

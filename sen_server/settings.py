@@ -78,6 +78,10 @@ class ServerSettings(BaseSettings):
     sqlite_synchronous: str = "FULL"
     """FULL: an acknowledged write survives a power cut (ENGINEERING.md)."""
 
+    db_pool_wait_seconds: float = 30.0
+    """How long a request waits for a pooled database connection while all are busy before
+    it is answered 503 (``server_busy``)."""
+
     outbox_retry_seconds: float = 30.0
     """First wait before an outbox message is tried again; doubles per try, at most an hour."""
 

@@ -10,6 +10,7 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from sen_server.errors import ApiError, validation_failed
 from shared.schemas import ErrorBody, FieldError
@@ -139,7 +140,24 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     )
 
 
+def handle_pool_timeout(request: Request[Any, Any, Any], _: PoolTimeout) -> Response[Any]:
+    # Every pooled database connection stayed busy for db_pool_wait_seconds: the server is
+    # overloaded, which is no fault of the request.
+    log.warning("no database connection came free for %s %s", request.method, request.url.path)
+    return handle_api_error(
+        request,
+        ApiError(
+            503,
+            "server_busy",
+            "The server is too busy to answer now; nothing was shown or changed. Try again "
+            "in a moment.",
+            retry_after=5,
+        ),
+    )
+
+
 EXCEPTION_HANDLERS: dict[Any, Any] = {
+    PoolTimeout: handle_pool_timeout,
     ApiError: handle_api_error,
     ValidationException: handle_validation,
     HTTPException: handle_http,

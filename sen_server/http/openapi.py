@@ -11,8 +11,9 @@ handlers from what the handler takes:
   415 (not ``application/json``), checked before any handler (``request_guard``); a handler
   that reads a body also answers 413 (over ``max_body_bytes``);
 - a caller (the ``caller`` or ``unit`` dependency, or a guard): 401 (no or a bad token),
-  429 (too many bad tokens from one address), 503 (the audit record could not be written),
-  and 403 where the password-change and rules gates apply or a guard does.
+  429 (too many bad tokens from one address), 503 (the audit record could not be written,
+  or no database connection came free in time), and 403 where the password-change and
+  rules gates apply or a guard does.
 
 What a domain adds (404 on a report's paths, 409 on versioned changes) is said by the
 controller (``errors``) or by the handler (``responses=error_responses(...)``). Every error
@@ -63,7 +64,9 @@ ERROR_MEANINGS = {
     415: "The body is not sent as `application/json`.",
     422: "A parameter or field is missing or invalid (one entry per field in `errors`).",
     429: "Too many tries from this address; `Retry-After` says when to try again.",
-    503: "The audit record could not be written, so nothing was shown or changed; try again.",
+    503: "The audit record could not be written (`audit_unavailable`) or the server is too "
+    "busy (`server_busy`), so nothing was shown or changed; `Retry-After` may say when to "
+    "try again.",
 }
 
 BODY_METHODS = frozenset({HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE})
