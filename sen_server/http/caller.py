@@ -1,5 +1,6 @@
 """Who is calling: resolved from the bearer token once per request (a Litestar dependency)."""
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -72,13 +73,24 @@ async def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Calle
     if token is None:
         raise ApiError(401, "unauthenticated", "Log in first: no bearer token was sent.")
     session = runtime.read_sessions()
+    released = False
+
+    async def release() -> None:
+        # Called before any write: a write waits for this process's turn to write, and a
+        # request holding a pooled connection while it waits can starve the writer whose
+        # turn it is of the connection it needs (every connection held by a waiter).
+        nonlocal released
+        if not released:
+            released = True
+            await session.close()
+
     try:
         found = await find_session(session, token)
-        caller = await _admitted(runtime, connection, found)
+        caller = await _admitted(runtime, connection, found, release)
     except BaseException:
-        await session.close()
+        await release()
         raise
-    if _reads_in_a_unit(connection):
+    if not released and _reads_in_a_unit(connection):
         # The handler's read-only unit of work goes on in this read transaction: one
         # connection, BEGIN and rollback a request instead of two. The caller's rows leave
         # the session first, as they would have with it closed: a change made to them
@@ -86,7 +98,7 @@ async def _authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Calle
         session.expunge_all()
         connection.state[READ_SESSION_KEY] = session
     else:
-        await session.close()
+        await release()
     return caller
 
 
@@ -105,6 +117,14 @@ def adopt_read_session(connection: ASGIConnection[Any, Any, Any, Any]) -> AsyncS
     """The caller's read transaction, handed over (once) to the request's read-only unit."""
     session: AsyncSession | None = connection.state.pop(READ_SESSION_KEY, None)
     return session
+
+
+async def release_read_session(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
+    """Give back the caller's read transaction before a write that does not belong to the
+    request's unit (a guard's recorded refusal): see ``release`` in ``_authenticate``."""
+    session: AsyncSession | None = connection.state.pop(READ_SESSION_KEY, None)
+    if session is not None:
+        await session.close()
 
 
 def read_session_guard(app: ASGIApp) -> ASGIApp:
@@ -127,8 +147,10 @@ async def _admitted(
     runtime: Runtime,
     connection: ASGIConnection[Any, Any, Any, Any],
     found: tuple[AuthSession, User] | None,
+    release: Callable[[], Awaitable[None]],
 ) -> Caller:
-    """The caller of this session, or the refusal (recorded) that the session earns."""
+    """The caller of this session, or the refusal (recorded) that the session earns.
+    ``release`` gives the caller's read connection back; it is awaited before any write."""
     source = source_of(connection)
     anonymous = AuditActor(source=source)
     now = runtime.now()
@@ -139,6 +161,8 @@ async def _admitted(
             found[0], found[1], now, timedelta(minutes=runtime.settings.session_idle_minutes)
         )
     )
+    if problem or found is None or needs_touch(found[0], now):
+        await release()
     if found is not None and not problem and needs_touch(found[0], now):
         async with runtime.write_session() as session:
             await touch(session, found[0], now)
@@ -165,12 +189,15 @@ async def _admitted(
     auth, user = found
     caller = Caller(user=user, auth=auth, roles=roles_of(user), source=source)
     if connection.url.path not in UNGATED_PATHS:
-        await _enforce_gates(runtime, caller, connection)
+        await _enforce_gates(runtime, caller, connection, release)
     return caller
 
 
 async def _enforce_gates(
-    runtime: Runtime, caller: Caller, connection: ASGIConnection[Any, Any, Any, Any]
+    runtime: Runtime,
+    caller: Caller,
+    connection: ASGIConnection[Any, Any, Any, Any],
+    release: Callable[[], Awaitable[None]],
 ) -> None:
     now, settings = runtime.now(), runtime.settings
     reason = ""
@@ -179,6 +206,7 @@ async def _enforce_gates(
     elif owes_rules_acknowledgment(caller.user, now, settings):
         reason = "rules_acknowledgment_required"
     if reason:
+        await release()
         await record_alone(
             runtime,
             caller.actor,

@@ -12,7 +12,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from sen_server.audit.writer import AuditEntry
 from sen_server.errors import ApiError
-from sen_server.http.caller import resolve_caller, runtime_of
+from sen_server.http.caller import release_read_session, resolve_caller, runtime_of
 from sen_server.principal import Caller
 from sen_server.unit import record_alone
 from shared.enums import AuditAction
@@ -36,6 +36,7 @@ def allowed_by(policy: MayCall, refusal: str) -> Guard:
             outcome="denied",
             details={"reason": "role_required", "path": connection.scope.get("path_template", "")},
         )
+        await release_read_session(connection)
         await record_alone(runtime_of(connection.app.state), caller.actor, entry)
         raise ApiError(403, "forbidden", refusal)
 

@@ -1,6 +1,8 @@
 """A server whose database connections are all busy answers 503 ``server_busy`` with a
 Retry-After once it has waited ``db_pool_wait_seconds`` (not a 500), shows and changes
-nothing, and answers again as soon as a connection is free. On SQLite and PostgreSQL."""
+nothing, and answers again as soon as a connection is free; and more concurrent requests
+than connections never wait on each other for one (tests/e2e/test_pool_starvation.py). On
+SQLite and PostgreSQL."""
 
 from contextlib import AsyncExitStack
 from typing import Any
