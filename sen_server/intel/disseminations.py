@@ -111,12 +111,17 @@ async def disseminate(
     unit.session.add(disclosure)
     await unit.session.flush()
     disclosure.export_name = f"IP-{product.id}-D{disclosure.id}.eml"
-    leads = (
-        await unit.session.exec(select(Report).where(col(Report.id).in_(product.lead_ids)))
-    ).all()
+    leads = {
+        lead.id: lead
+        for lead in (
+            await unit.session.exec(select(Report).where(col(Report.id).in_(product.lead_ids)))
+        ).all()
+    }
     for report_id in product.lead_ids:
         unit.session.add(DisclosureReport(disclosure_id=disclosure.id or 0, report_id=report_id))
-    for lead in leads:
+    # The persons in the product's order of leads: the accounting lists them as recorded,
+    # and an IN without ORDER BY comes back in whatever order the database finds them.
+    for lead in (leads[report_id] for report_id in product.lead_ids if report_id in leads):
         for a_number, name in persons_in(lead.body):
             unit.session.add(
                 DisclosurePerson(
