@@ -6,6 +6,7 @@ head, the others then find nothing to do. On SQLite a lock file beside the datab
 them; on PostgreSQL a transaction-scoped advisory lock (migrations/env.py)."""
 
 import asyncio
+from contextlib import nullcontext
 from pathlib import Path
 
 from alembic import command
@@ -27,10 +28,12 @@ def alembic_config(settings: ServerSettings) -> Config:
 
 def upgrade(settings: ServerSettings, revision: str = "head") -> None:
     database = prepare_sqlite_storage(settings) if settings.is_sqlite else None
-    if database is None:
-        command.upgrade(alembic_config(settings), revision)
-        return
-    with FileLock(database.with_name(database.name + ".migrate-lock"), mode=0o600):
+    turn = (
+        nullcontext()  # PostgreSQL: migrations/env.py takes an advisory lock
+        if database is None
+        else FileLock(database.with_name(database.name + ".migrate-lock"), mode=0o600)
+    )
+    with turn:
         command.upgrade(alembic_config(settings), revision)
 
 

@@ -161,9 +161,10 @@ async def _admitted(
             found[0], found[1], now, timedelta(minutes=runtime.settings.session_idle_minutes)
         )
     )
-    if problem or found is None or needs_touch(found[0], now):
+    touch_due = found is not None and not problem and needs_touch(found[0], now)
+    if problem or found is None or touch_due:
         await release()
-    if found is not None and not problem and needs_touch(found[0], now):
+    if found is not None and touch_due:
         async with runtime.write_session() as session:
             await touch(session, found[0], now)
     if problem or found is None:
